@@ -1,0 +1,101 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from audit.models import Action
+from audit.services import audit_record
+from schools.models import School
+from sipportal.forms import GovukFormMixin
+
+from .models import INVITABLE_ROLES, Role
+
+ROLE_CHOICES = [(r.value, r.label) for r in INVITABLE_ROLES]
+
+
+class SignInForm(GovukFormMixin, AuthenticationForm):
+    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
+    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
+        "inactive": "This account has been switched off. Ask your LA administrator.",
+    }
+
+
+class QueuedPasswordResetForm(GovukFormMixin, PasswordResetForm):
+    """Sends the reset email through a background task, and records the request."""
+
+    email = forms.EmailField(label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def save(self, *args, request=None, **kwargs):
+        from .tasks import send_password_reset_email
+
+        email = self.cleaned_data["email"]
+        audit_record(action=Action.PASSWORD_RESET_REQUESTED, request=request, actor_email=email[:254])
+        for user in self.get_users(email):
+            send_password_reset_email.delay_on_commit(user.pk)
+
+
+class PlaceForm(GovukFormMixin, forms.Form):
+    """Role and place in an LA: shared by invitations and role changes."""
+
+    role = forms.ChoiceField(choices=ROLE_CHOICES, widget=forms.RadioSelect)
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        required=False,
+        help_text="Needed for headteachers, governors and partner-school headteachers.",
+    )
+    is_chair = forms.BooleanField(label="Chair of governors", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request, inside the LA's scope: a class-level queryset would run unscoped.
+        self.fields["school"].queryset = School.objects.order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        role, school = cleaned.get("role"), cleaned.get("school")
+        if role in (Role.HEADTEACHER, Role.GOVERNOR, Role.PARTNER_HEAD) and school is None:
+            self.add_error("school", "Choose the school for this role.")
+        if role in (Role.LA_ADMIN, Role.SIP) and school is not None:
+            self.add_error("school", "LA administrators and SIPs work for the LA: leave the school empty.")
+        if cleaned.get("is_chair") and role != Role.GOVERNOR:
+            self.add_error("is_chair", "Only a governor can be the chair of governors.")
+        return cleaned
+
+
+class InvitationForm(PlaceForm):
+    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    full_name = forms.CharField(label="Full name (optional)", required=False, max_length=150)
+    field_order = ["email", "full_name", "role", "school", "is_chair"]
+
+
+class AcceptInvitationForm(GovukFormMixin, forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. Not a common password, and not only numbers.",
+    )
+    password2 = forms.CharField(
+        label="Confirm the password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords do not match.")
+        elif first:
+            from .models import User
+
+            try:
+                password_validation.validate_password(first, User(email=self.email, full_name=cleaned.get("full_name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

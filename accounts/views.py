@@ -1,0 +1,173 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from audit.models import Action
+from audit.services import audit_record
+from sipportal.errors import DomainError
+
+from . import services
+from .forms import AcceptInvitationForm, InvitationForm, PlaceForm, QueuedPasswordResetForm, SignInForm
+from .models import Invitation, Membership
+from .tables import InvitationTable, MembershipTable
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/sign_in.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(action=Action.PASSWORD_CHANGED, actor=form.user, request=self.request)
+        return response
+
+
+def _require_people_manager(request):
+    if not request.user.has_perm("accounts.manage_people", request.la):
+        raise PermissionDenied
+
+
+def _form_errors_from(form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def people(request, la_code):
+    _require_people_manager(request)
+    table = MembershipTable(Membership.objects.select_related("user", "la", "school"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "accounts/people.html", {"table": table})
+
+
+def membership_edit(request, la_code, membership_id):
+    _require_people_manager(request)
+    membership = get_object_or_404(Membership.objects.select_related("user", "la", "school"), pk=membership_id)
+    initial = {"role": membership.role, "school": membership.school, "is_chair": membership.is_chair}
+    form = PlaceForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            try:
+                services.membership_remove(actor=request.user, membership=membership, request=request)
+            except DomainError as error:
+                messages.error(request, error.message)
+                return redirect(request.path)
+            messages.success(request, f"{membership.user} no longer has the role {membership.describe()}.")
+            return redirect("people:list", la_code)
+        if form.is_valid():
+            try:
+                services.membership_change_role(
+                    actor=request.user,
+                    membership=membership,
+                    role=form.cleaned_data["role"],
+                    school=form.cleaned_data["school"],
+                    is_chair=form.cleaned_data["is_chair"],
+                    request=request,
+                )
+            except DomainError as error:
+                _form_errors_from(form, error)
+            else:
+                messages.success(request, f"{membership.user} is now {membership.describe()}.")
+                return redirect("people:list", la_code)
+    return render(request, "accounts/membership_edit.html", {"membership": membership, "form": form})
+
+
+def invitations(request, la_code):
+    _require_people_manager(request)
+    table = InvitationTable(Invitation.objects.select_related("la", "school"))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "accounts/invitations.html", {"table": table})
+
+
+def invitation_new(request, la_code):
+    _require_people_manager(request)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor=request.user, la=request.la, request=request, **form.cleaned_data
+            )
+        except DomainError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("people:invitations", la_code)
+    return render(request, "accounts/invitation_new.html", {"form": form})
+
+
+@require_POST
+def invitation_change(request, la_code, invitation_id, action):
+    _require_people_manager(request)
+    invitation = get_object_or_404(Invitation, pk=invitation_id)
+    service = {"resend": services.invitation_resend, "revoke": services.invitation_revoke}[action]
+    try:
+        service(actor=request.user, invitation=invitation, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        done = "sent again" if action == "resend" else "withdrawn"
+        messages.success(request, f"The invitation for {invitation.email} has been {done}.")
+    return redirect("people:invitations", la_code)
+
+
+def invitation_accept(request, token):
+    """The link from the invitation email. Works once, until it expires."""
+    payload = services.invitation_token_read(token)
+    if payload is None:
+        raise Http404("This invitation link is not valid")
+    invitation = (
+        Invitation.objects.with_scope(la=payload["la"]).select_related("la", "school").filter(nonce=payload["n"]).first()
+    )
+    if invitation is None:
+        raise Http404("This invitation link is not valid")
+    context = {"invitation": invitation}
+    if not invitation.is_usable:
+        return render(request, "accounts/invitation_unusable.html", context, status=410)
+
+    from .models import User
+
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    if has_account:
+        signed_in_as_invitee = request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
+        if request.method == "POST" and signed_in_as_invitee:
+            return _accept(request, invitation, user=request.user)
+        context.update(has_account=True, signed_in_as_invitee=signed_in_as_invitee)
+        return render(request, "accounts/invitation_accept.html", context)
+
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and form.is_valid():
+        return _accept(
+            request, invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"], form=form
+        )
+    context["form"] = form
+    return render(request, "accounts/invitation_accept.html", context)
+
+
+def _accept(request, invitation, *, user=None, full_name="", password="", form=None):
+    try:
+        user = services.invitation_accept(
+            invitation_id=invitation.pk, la_id=invitation.la_id, user=user, full_name=full_name, password=password, request=request
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(request.path)
+    if not request.user.is_authenticated:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, f"Welcome. You are now {invitation.get_role_display().lower()} for {invitation.describe_place()}.")
+    return redirect(reverse("home"))

@@ -1,0 +1,48 @@
+"""Who did what to which object, when and from where. Rows are only ever added."""
+
+from django.conf import settings
+from django.db import models
+from django_scopes import ScopedManager
+
+
+class Action(models.TextChoices):
+    SIGN_IN = "auth.sign-in", "Signed in"
+    SIGN_IN_FAILED = "auth.sign-in-failed", "Failed sign-in"
+    SIGN_OUT = "auth.sign-out", "Signed out"
+    LOCKED_OUT = "auth.locked-out", "Locked out after repeated failures"
+    PASSWORD_RESET_REQUESTED = "auth.password-reset-requested", "Asked for a password reset"
+    PASSWORD_CHANGED = "auth.password-changed", "Set a new password"
+    INVITATION_SENT = "invitation.sent", "Invited a person"
+    INVITATION_RESENT = "invitation.resent", "Sent an invitation again"
+    INVITATION_REVOKED = "invitation.revoked", "Withdrew an invitation"
+    INVITATION_ACCEPTED = "invitation.accepted", "Accepted an invitation"
+    ROLE_CHANGED = "membership.role-changed", "Changed a role"
+    MEMBERSHIP_REMOVED = "membership.removed", "Removed a role"
+    ACCESS_DENIED = "access.denied", "Tried to open a page outside their access"
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too, so the record still says who it was if the account is deleted.
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    la = models.ForeignKey(
+        "tenancy.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = ScopedManager(la="la")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["la", "-at"]), models.Index(fields=["action", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or 'anonymous'} {self.get_action_display()}"

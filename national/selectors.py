@@ -1,0 +1,32 @@
+"""What each national body may see across LAs. Each selector names its reader and its limits."""
+
+from django.db.models import QuerySet
+
+from accounts.models import Membership, Role
+from schools.models import School
+from tenancy.models import ChallengeArea, LocalAuthority
+
+
+def las_served_by(membership: Membership) -> QuerySet[LocalAuthority]:
+    """SSAT matches outside the Challenge areas, the National College inside them; an adviser
+    oversees one region."""
+    las = LocalAuthority.objects.all()
+    if membership.role == Role.SSAT:
+        return las.filter(challenge_area=ChallengeArea.NONE)
+    if membership.role == Role.NATIONAL_COLLEGE:
+        return las.exclude(challenge_area=ChallengeArea.NONE)
+    if membership.role == Role.NS_ADVISER:
+        return las.filter(region=membership.region)
+    return las.none()
+
+
+def gaining_ground_schools_for(membership: Membership) -> QuerySet[School]:
+    """The Gaining Ground schools in the LAs this national membership serves: names only, no
+    visit notes or reports."""
+    la_ids = list(las_served_by(membership).values_list("pk", flat=True))
+    return (
+        School.objects.with_scope(la=la_ids)
+        .filter(gaining_ground_joined__isnull=False, gaining_ground_left__isnull=True)
+        .select_related("la")
+        .order_by("la__name", "name")
+    )

@@ -1,0 +1,23 @@
+import rules
+
+from accounts.predicates import access_to, is_member_of_la
+
+
+@rules.predicate
+def can_see_school(user, school) -> bool:
+    """The LA's administrators, the school's SIP this year, and the school's own people."""
+    access = access_to(user, school)
+    return access is not None and access.can_see_school(school.pk)
+
+
+@rules.predicate
+def can_edit_school(user, school) -> bool:
+    """The LA's administrators and the school's SIP this year."""
+    access = access_to(user, school)
+    return access is not None and access.can_edit_school(school.pk)
+
+
+# obj: the LocalAuthority; the list shows each person only the schools they may see.
+rules.add_perm("schools.view_school_list", is_member_of_la)
+rules.add_perm("schools.view_school", can_see_school)
+rules.add_perm("schools.change_school", can_edit_school)

@@ -1,0 +1,10 @@
+from crispy_forms_gds.helper import FormHelper
+
+
+class GovukFormMixin:
+    """Renders fields the GOV.UK way; the page template writes the <form>, error summary and buttons."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False

@@ -1,0 +1,100 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from accounts.access import memberships_of
+from accounts.models import NATIONAL_ROLES, SCHOOL_ROLES, Role
+
+logger = logging.getLogger(__name__)
+
+
+def home_url(membership) -> str:
+    """Where a membership's work starts."""
+    if membership.role in NATIONAL_ROLES:
+        return reverse("national:home", args=[membership.national_body.kind])
+    if membership.role in SCHOOL_ROLES:
+        return reverse("schools:detail", args=[membership.la.code, membership.school.urn])
+    if membership.role == Role.SIP:
+        return reverse("visits:caseload", args=[membership.la.code])
+    return reverse("la:home", args=[membership.la.code])
+
+
+def home(request):
+    """After sign-in: straight to the person's work, or a choice when they work in several places."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    places = {}
+    for membership in memberships_of(request.user):
+        places.setdefault(home_url(membership), []).append(membership)
+    if request.user.is_superuser and not places:
+        return redirect("admin:index")
+    if len(places) == 1:
+        return redirect(next(iter(places)))
+    return render(request, "home.html", {"places": places.items()})
+
+
+def accessibility(request):
+    return render(request, "accessibility.html")
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception:
+        logger.exception("health: database check failed")
+        return "down"
+
+
+def _check_broker_and_worker() -> tuple[str, str]:
+    from sipportal.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "in-process", "in-process"
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        logger.exception("health: broker check failed")
+        return "down", "unknown"
+    try:
+        replies = app.control.ping(timeout=1.0)
+    except Exception:
+        logger.exception("health: worker ping failed")
+        replies = []
+    return "ok", ("ok" if replies else "down")
+
+
+@never_cache
+def health(request):
+    """Readiness: the database, the broker and at least one worker. 503 when any is down."""
+    database = _check_database()
+    broker, worker = _check_broker_and_worker()
+    checks = {"database": database, "broker": broker, "worker": worker}
+    healthy = all(value in ("ok", "in-process") for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
+
+
+@never_cache
+def health_live(request):
+    """Liveness: the web process answers. Used by the container health check."""
+    return JsonResponse({"status": "ok"})
+
+
+def error_404(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def error_403(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def error_500(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,159 @@
+"""Load the demo world: three LAs, their schools, and one account for each role.
+
+Idempotent: running it again brings the same rows back to the demo state and adds nothing twice.
+Other checks sign in with these accounts, so they are a contract.
+"""
+
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_scopes import scopes_disabled
+
+from accounts.models import Membership, Role
+from schools.models import Phase, School
+from tenancy.academic_year import current_academic_year
+from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
+from visits.models import GAINING_GROUND_EXTRA_DAYS, STANDARD_DAYS, SipAssignment
+
+DEMO_PASSWORD = "sip-portal-demo"
+
+LAS = [
+    ("302", "Barnet", Region.LONDON, ChallengeArea.LONDON),
+    ("352", "Manchester", Region.NORTH_WEST, ChallengeArea.GREATER_MANCHESTER),
+    ("926", "Norfolk", Region.EAST, ChallengeArea.NONE),
+]
+
+# Invented schools: (URN, name, years in Gaining Ground or None). The first Gaining Ground
+# school of each LA is the demo headteacher's and governor's.
+SCHOOLS = {
+    "302": [
+        ("830101", "Northway Park Academy", 2025),
+        ("830102", "Elmstead Hill School", 2025),
+        ("830103", "Copthall Rise High School", None),
+        ("830104", "Brentside Green Academy", None),
+        ("830105", "Oakridge Lane School", None),
+        ("830106", "Mill Meadow High School", None),
+        ("830107", "St Aldhelm's Church of England School", None),
+        ("830108", "Fernbrook Community College", None),
+    ],
+    "352": [
+        ("830201", "Irkvale Academy", 2025),
+        ("830202", "Medlock Bridge High School", 2026),
+        ("830203", "Chorlton Water School", 2025),
+        ("830204", "Ancoats Reach Academy", None),
+        ("830205", "Blackley Moor High School", None),
+        ("830206", "Didsbury Fields School", None),
+        ("830207", "Gorton Hall Community School", None),
+        ("830208", "Wythenshawe Park Academy", None),
+        ("830209", "St Mark's Roman Catholic High School", None),
+    ],
+    "926": [
+        ("830301", "Wensum Valley High School", 2025),
+        ("830302", "Broadland Heath Academy", 2026),
+        ("830303", "Breckland Ridge School", None),
+        ("830304", "Yare Marsh Academy", None),
+        ("830305", "Thetford Forest High School", None),
+        ("830306", "Cromer Cliffs School", None),
+        ("830307", "King's Lynn Quay Academy", None),
+        ("830308", "Diss Mere High School", None),
+    ],
+}
+MULTI_SIP_SCHOOLS = {"302": ["830103", "830104"], "926": ["830303", "830304"]}
+NATIONAL = [
+    (NationalBody.Kind.SSAT, "Specialist Schools and Academies Trust (SSAT)", "ssat@demo.test", "Sam Okafor", Role.SSAT, ""),
+    (NationalBody.Kind.NATIONAL_COLLEGE, "National College", "college@demo.test", "Nadia Brennan", Role.NATIONAL_COLLEGE, ""),
+    (
+        NationalBody.Kind.NATIONAL_STRATEGIES,
+        "The National Strategies",
+        "adviser@demo.test",
+        "Alan Pryce",
+        Role.NS_ADVISER,
+        Region.LONDON,
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Load (or restore) the demo local authorities, schools and accounts."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        with scopes_disabled():
+            logins = self._seed()
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Every account's password is: " + DEMO_PASSWORD))
+        width = max(len(email) for email, _ in logins)
+        for email, what in logins:
+            self.stdout.write(f"  {email.ljust(width)}  {what}")
+
+    def _person(self, email: str, full_name: str, *, superuser: bool = False):
+        user, _ = get_user_model().objects.update_or_create(
+            email=email, defaults={"full_name": full_name, "is_active": True, "is_staff": superuser, "is_superuser": superuser}
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        return user
+
+    def _seed(self) -> list[tuple[str, str]]:
+        year = current_academic_year()
+        logins = [("admin@demo.test", "site administrator (Django admin)")]
+        self._person("admin@demo.test", "Ada Administrator", superuser=True)
+        multi = self._person("sip.multi@demo.test", "Morgan Ellis")
+        for code, name, region, challenge in LAS:
+            la, _ = LocalAuthority.objects.update_or_create(
+                code=code, defaults={"name": name, "region": region, "challenge_area": challenge}
+            )
+            schools = {}
+            for urn, school_name, joined in SCHOOLS[code]:
+                schools[urn], _ = School.objects.update_or_create(
+                    urn=urn,
+                    defaults={
+                        "la": la,
+                        "name": school_name,
+                        "phase": Phase.SECONDARY,
+                        "gaining_ground_joined": joined,
+                        "gaining_ground_left": None,
+                    },
+                )
+            gaining_ground = [s for s in schools.values() if s.gaining_ground_joined]
+            home_school = gaining_ground[0]
+
+            la_admin = self._person(f"la-admin.{code}@demo.test", f"{name} SIP Manager")
+            Membership.objects.get_or_create(user=la_admin, role=Role.LA_ADMIN, la=la, school=None)
+            sip = self._person(f"sip.{code}@demo.test", f"{name} SIP")
+            Membership.objects.get_or_create(user=sip, role=Role.SIP, la=la, school=None)
+            for school in gaining_ground:
+                SipAssignment.objects.update_or_create(
+                    school=school,
+                    academic_year=year,
+                    defaults={"sip": sip, "days_allocated": STANDARD_DAYS + GAINING_GROUND_EXTRA_DAYS},
+                )
+            head = self._person(f"head.{code}@demo.test", f"Headteacher of {home_school.name}")
+            Membership.objects.get_or_create(user=head, role=Role.HEADTEACHER, la=la, school=home_school)
+            governor = self._person(f"governor.{code}@demo.test", f"Chair of Governors, {home_school.name}")
+            Membership.objects.update_or_create(
+                user=governor, role=Role.GOVERNOR, la=la, school=home_school, defaults={"is_chair": True}
+            )
+            logins += [
+                (la_admin.email, f"LA administrator, {la}"),
+                (sip.email, f"SIP for {', '.join(s.name for s in gaining_ground)}"),
+                (head.email, f"headteacher, {home_school.name}"),
+                (governor.email, f"chair of governors, {home_school.name}"),
+            ]
+            if code in MULTI_SIP_SCHOOLS:
+                Membership.objects.get_or_create(user=multi, role=Role.SIP, la=la, school=None)
+                for urn in MULTI_SIP_SCHOOLS[code]:
+                    SipAssignment.objects.update_or_create(
+                        school=schools[urn], academic_year=year, defaults={"sip": multi, "days_allocated": STANDARD_DAYS}
+                    )
+        for kind, body_name, email, person_name, role, region in NATIONAL:
+            body, _ = NationalBody.objects.update_or_create(kind=kind, defaults={"name": body_name})
+            person = self._person(email, person_name)
+            Membership.objects.update_or_create(
+                user=person, role=role, national_body=body, defaults={"region": region}
+            )
+            logins.append((email, f"{role.label}{', ' + region.label if region else ''}"))
+        logins.append((multi.email, "SIP in Barnet (302) and Norfolk (926)"))
+        return logins
+
+

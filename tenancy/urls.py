@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "la"
+urlpatterns = [path("", views.la_home, name="home")]
