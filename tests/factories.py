@@ -1,0 +1,79 @@
+import factory
+from django.utils import timezone
+
+from accounts.models import Invitation, Membership, Role, User
+from schools.models import School
+from tenancy.academic_year import current_academic_year
+from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
+from visits.models import SipAssignment
+
+PASSWORD = "correct horse battery staple"
+
+
+class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LocalAuthority
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{800 + n:03d}")
+    name = factory.Sequence(lambda n: f"Authority {n}")
+    region = Region.EAST
+    challenge_area = ChallengeArea.NONE
+
+
+class NationalBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NationalBody
+        django_get_or_create = ("kind",)
+
+    kind = NationalBody.Kind.SSAT
+    name = factory.LazyAttribute(lambda o: NationalBody.Kind(o.kind).label)
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    la = factory.SubFactory(LocalAuthorityFactory)
+    urn = factory.Sequence(lambda n: f"{100000 + n:06d}")
+    name = factory.Sequence(lambda n: f"School {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.LA_ADMIN
+    la = factory.LazyAttribute(lambda o: o.school.la if o.school else LocalAuthorityFactory())
+    school = None
+
+
+class SipAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SipAssignment
+
+    school = factory.SubFactory(SchoolFactory)
+    sip = factory.SubFactory(UserFactory)
+    academic_year = factory.LazyFunction(current_academic_year)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    la = factory.SubFactory(LocalAuthorityFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    role = Role.SIP
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))

@@ -1,0 +1,170 @@
+"""Every URL in the URLconf, tried as every role against objects it must not see.
+
+A new URL pattern with a parameter this file has no sample for fails `test_every_url_parameter_has_a_sample`,
+and a new URL outside /la/ and /national/ must be listed in PUBLIC_ROUTES with its reason, so
+nothing can escape the walk.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_scopes import scopes_disabled
+
+from accounts.models import Membership, Role
+
+from .factories import InvitationFactory
+
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+# Routes anyone may open, each with the reason it is outside the tenant walk.
+PUBLIC_ROUTES = {
+    "": "the home dispatcher: redirects to sign-in or to the person's own home",
+    "accounts/sign-in/": "signing in",
+    "accounts/sign-out/": "signing out",
+    "accounts/password-reset/": "asking for a reset link",
+    "accounts/password-reset/sent/": "confirmation page, no data",
+    "accounts/password-reset/<uidb64>/<token>/": "the emailed link, guarded by its token",
+    "accounts/password-reset/complete/": "confirmation page, no data",
+    "accounts/invitations/<str:token>/": "the emailed invitation link, guarded by its signed token",
+    "accessibility/": "the accessibility statement",
+    "health/": "readiness check for the load balancer; reports no data",
+    "health/live/": "liveness check for the container",
+}
+
+
+def all_routes():
+    """(route, is_admin) for every pattern, with the prefixes of the resolvers it sits in."""
+
+    def walk(patterns, prefix, in_admin):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, route, in_admin or entry.app_name == "admin")
+            elif isinstance(entry, URLPattern):
+                yield route, in_admin
+
+    seen = []
+    for route, in_admin in walk(get_resolver().url_patterns, "", False):
+        if (route, in_admin) not in seen:
+            seen.append((route, in_admin))
+    return seen
+
+
+def tenant_routes():
+    return [r for r, admin in all_routes() if r.startswith("la/<str:la_code>/")]
+
+
+def national_routes():
+    return [r for r, admin in all_routes() if r.startswith("national/")]
+
+
+def samples_for(la_world, world):
+    """Values for each URL parameter, taken from one LA of the world."""
+    with scopes_disabled():
+        membership = Membership.objects.get(user=la_world.head, role=Role.HEADTEACHER)
+        invitation = InvitationFactory(la=la_world.la, email=f"walk-{la_world.la.code}@example.org")
+    return {
+        "la_code": la_world.la.code,
+        "urn": la_world.school.urn,
+        "membership_id": membership.pk,
+        "invitation_id": invitation.pk,
+    }
+
+
+def fill(route: str, samples: dict) -> str:
+    return "/" + PARAMETER.sub(lambda m: str(samples[m.group(1)]), route)
+
+
+def test_every_url_is_walked_or_listed_as_public():
+    unlisted = [
+        route
+        for route, admin in all_routes()
+        if not admin and not route.startswith(("la/<str:la_code>/", "national/")) and route not in PUBLIC_ROUTES
+    ]
+    assert unlisted == [], f"add these to the walk or to PUBLIC_ROUTES with a reason: {unlisted}"
+    assert set(PUBLIC_ROUTES) <= {route for route, _ in all_routes()}, "PUBLIC_ROUTES lists a route that is gone"
+
+
+def test_every_url_parameter_has_a_sample(world):
+    samples = samples_for(world.a, world) | {"body": "ssat"}
+    missing = {
+        route: [p for p in PARAMETER.findall(route) if p not in samples]
+        for route in tenant_routes() + national_routes()
+    }
+    missing = {route: params for route, params in missing.items() if params}
+    assert missing == {}, f"give these URL parameters a sample in samples_for(): {missing}"
+
+
+def test_every_tenant_page_opens_for_some_role_of_its_own_la(client, world):
+    """The samples are real: with its own LA's objects each page answers someone, so the 404s
+    below come from the boundary, not from a bad sample."""
+    samples = samples_for(world.a, world)
+    for route in tenant_routes():
+        answers = {}
+        for role, person in world.a.people.items():
+            client.force_login(person)
+            answers[role] = client.get(fill(route, samples)).status_code
+        assert any(code in (200, 302, 405) for code in answers.values()), f"{route}: {answers}"
+
+
+@pytest.mark.parametrize("role", ["la_admin", "sip", "head", "governor"])
+def test_another_las_urls_answer_404_for_every_role(client, world, role):
+    samples = samples_for(world.b, world)
+    client.force_login(world.a.people[role])
+    for route in tenant_routes():
+        url = fill(route, samples)
+        assert client.get(url).status_code == 404, f"GET {url} as {role} of {world.a.la}"
+        assert client.post(url).status_code == 404, f"POST {url} as {role} of {world.a.la}"
+
+
+@pytest.mark.parametrize("role", ["la_admin", "sip", "head", "governor"])
+def test_another_las_objects_under_ones_own_la_code_are_not_found(client, world, role):
+    samples = samples_for(world.b, world) | {"la_code": world.a.la.code}
+    client.force_login(world.a.people[role])
+    expected = (404,) if role == "la_admin" else (403, 404)
+    for route in tenant_routes():
+        if PARAMETER.findall(route) == ["la_code"]:
+            continue  # nothing of the other LA in the URL
+        url = fill(route, samples)
+        response = client.post(url)
+        assert response.status_code in expected, f"POST {url} as {role} answered {response.status_code}"
+        assert world.b.school.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["sip", "head", "governor"])
+def test_a_school_one_has_no_role_in_is_not_found(client, world, role):
+    samples = samples_for(world.a, world) | {"urn": world.a.other_school.urn}
+    client.force_login(world.a.people[role])
+    school_routes = [r for r in tenant_routes() if "<str:urn>" in r]
+    assert school_routes
+    for route in school_routes:
+        url = fill(route, samples)
+        assert client.get(url).status_code == 404, f"GET {url} as {role}"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_from_every_tenant_page(client, world):
+    samples = samples_for(world.a, world)
+    for route in tenant_routes():
+        url = fill(route, samples)
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/sign-in/"), url
+
+
+def test_national_pages_answer_404_to_la_roles_and_open_for_their_body(client, world):
+    for route in national_routes():
+        url = fill(route, {"body": "ssat"})
+        for role, person in world.a.people.items():
+            client.force_login(person)
+            assert client.get(url).status_code == 404, f"{url} as {role}"
+        client.force_login(world.ssat)
+        assert client.get(url).status_code == 200
+        client.logout()
+        assert client.get(url).status_code == 302
+
+
+@pytest.mark.parametrize("role", ["la_admin", "sip", "head", "governor"])
+def test_la_roles_cannot_use_the_site_admin(client, world, role):
+    client.force_login(world.a.people[role])
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
