@@ -136,7 +136,10 @@ def invitation_accept(*, invitation_id: int, la_id: int, user=None, full_name: s
     made with `full_name` and `password`. Returns the person.
     """
     invitation = (
-        Invitation.objects.with_scope(la=la_id).select_for_update().select_related("la", "school").get(pk=invitation_id)
+        Invitation.objects.with_scope(la=la_id)
+        .select_for_update(of=("self",))
+        .select_related("la", "school")
+        .get(pk=invitation_id)
     )
     if not invitation.is_usable:
         raise AccountError(f"This invitation has {invitation.status}.")

@@ -1,0 +1,162 @@
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from audit.models import Action, AuditEvent
+from tenancy.management.commands.seed_demo import DEMO_PASSWORD
+
+from .factories import PASSWORD
+
+
+def sign_in(client, email, password, **extra):
+    return client.post(reverse("accounts:login"), {"username": email, "password": password}, **extra)
+
+
+def audit_actions():
+    with scopes_disabled():
+        return list(AuditEvent.objects.order_by("pk").values_list("action", flat=True))
+
+
+def test_the_sign_in_page_has_labelled_fields(client, db):
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert '<label for="id_username" class="govuk-label">' in html
+    assert '<label for="id_password" class="govuk-label">' in html
+    assert html.count('name="csrfmiddlewaretoken"') == 1
+    assert 'href="#main-content"' in html
+
+
+def test_a_wrong_password_shows_an_error_summary_and_keeps_the_email(client, world):
+    response = sign_in(client, world.a.head.email, "not the password")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html and "There is a problem" in html
+    assert f'value="{world.a.head.email}"' in html
+    assert "<title>Error: " in html
+    assert Action.SIGN_IN_FAILED in audit_actions()
+
+
+def test_signing_in_rotates_the_session_and_is_audited(client, world):
+    client.get(reverse("accounts:login"))
+    client.session["probe"] = 1
+    session = client.session
+    session["probe"] = 1
+    session.save()
+    before = client.cookies["sessionid"].value
+    response = sign_in(client, world.a.head.email, PASSWORD)
+    assert response.status_code == 302
+    assert client.cookies["sessionid"].value != before
+    assert audit_actions()[-1] == Action.SIGN_IN
+
+
+@pytest.mark.parametrize(
+    ("who", "home"),
+    [
+        ("la_admin", "/la/926/"),
+        ("sip", "/la/926/caseload/"),
+        ("head", "/la/926/schools/{urn}/"),
+        ("governor", "/la/926/schools/{urn}/"),
+    ],
+)
+def test_each_role_lands_on_its_own_home(client, world, who, home):
+    sign_in(client, world.a.people[who].email, PASSWORD)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == home.format(urn=world.a.school.urn)
+    assert response.status_code == 200
+
+
+def test_national_staff_land_on_their_bodys_area(client, world):
+    sign_in(client, world.ssat.email, PASSWORD)
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == "/national/ssat/"
+    # SSAT serves LAs outside the Challenge areas: Norfolk's Gaining Ground school, not Barnet's.
+    html = response.content.decode()
+    assert world.a.school.name in html and world.b.school.name not in html
+
+
+def test_signing_out_needs_a_post_and_ends_the_session(client, world):
+    client.force_login(world.a.head)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    client.post(reverse("accounts:logout"))
+    assert client.get(f"/la/926/schools/{world.a.school.urn}/").status_code == 302
+    assert audit_actions()[-1] == Action.SIGN_OUT
+
+
+def test_repeated_failures_lock_the_account_from_that_address_only(client, world, settings):
+    email = world.a.head.email
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # Changing the case of the address does not buy more attempts.
+        sign_in(client, email.upper() if attempt % 2 else email, "wrong", REMOTE_ADDR="10.0.0.1")
+    locked = sign_in(client, email, PASSWORD, REMOTE_ADDR="10.0.0.1")
+    assert locked.status_code == 429
+    assert "Too many failed attempts" in locked.content.decode()
+    assert Action.LOCKED_OUT in audit_actions()
+    # The same account from another address, and another account from the same address, still work.
+    assert sign_in(client, email, PASSWORD, REMOTE_ADDR="10.0.0.2").status_code == 302
+    client.logout()
+    assert sign_in(client, world.a.governor.email, PASSWORD, REMOTE_ADDR="10.0.0.1").status_code == 302
+
+
+def test_password_reset_sends_a_working_link(client, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password-reset"), {"email": world.a.head.email.upper()})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [world.a.head.email]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password-reset/" in line).strip()
+    path = link.split("8000", 1)[-1] if "8000" in link else link
+    form_page = client.get(path, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    new = "a much longer passphrase 42"
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert done.status_code == 302
+    assert sign_in(client, world.a.head.email, new).status_code == 302
+    assert Action.PASSWORD_RESET_REQUESTED in audit_actions() and Action.PASSWORD_CHANGED in audit_actions()
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password-reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:password-reset-done")
+    assert mail.outbox == []
+
+
+DEMO_HOMES = {
+    "admin@demo.test": "/admin/",
+    "la-admin.302@demo.test": "/la/302/",
+    "la-admin.352@demo.test": "/la/352/",
+    "la-admin.926@demo.test": "/la/926/",
+    "sip.302@demo.test": "/la/302/caseload/",
+    "sip.352@demo.test": "/la/352/caseload/",
+    "sip.926@demo.test": "/la/926/caseload/",
+    "head.302@demo.test": "/la/302/schools/830101/",
+    "head.352@demo.test": "/la/352/schools/830201/",
+    "head.926@demo.test": "/la/926/schools/830301/",
+    "governor.302@demo.test": "/la/302/schools/830101/",
+    "governor.352@demo.test": "/la/352/schools/830201/",
+    "governor.926@demo.test": "/la/926/schools/830301/",
+    "ssat@demo.test": "/national/ssat/",
+    "college@demo.test": "/national/national-college/",
+    "adviser@demo.test": "/national/national-strategies/",
+    "sip.multi@demo.test": "/",
+}
+
+
+def test_every_demo_account_signs_in_and_lands_on_its_home(client, db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # idempotent: nothing doubles
+    for email, home in DEMO_HOMES.items():
+        client.logout()
+        assert sign_in(client, email, DEMO_PASSWORD).status_code == 302, email
+        response = client.get("/", follow=True)
+        landed = response.redirect_chain[-1][0] if response.redirect_chain else "/"
+        assert landed == home, email
+        assert response.status_code == 200, email
+    # The SIP working for two LAs chooses between them.
+    html = response.content.decode()
+    assert "Barnet (302)" in html and "Norfolk (926)" in html
+    # Another LA's pages answer 404 to a demo headteacher.
+    client.logout()
+    sign_in(client, "head.926@demo.test", DEMO_PASSWORD)
+    assert client.get("/la/302/").status_code == 404
+    assert client.get("/la/302/schools/830101/").status_code == 404
