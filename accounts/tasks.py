@@ -1,5 +1,6 @@
 """Emails about accounts, sent by background workers."""
 
+import random
 import smtplib
 
 from celery import shared_task
@@ -23,22 +24,22 @@ TRANSIENT_EMAIL_ERRORS = (
     ConnectionError,
     TimeoutError,
 )
-EMAIL_TASK_OPTIONS = {
-    "autoretry_for": TRANSIENT_EMAIL_ERRORS,
-    "retry_backoff": 30,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 6,
-}
+EMAIL_TASK_OPTIONS = {"bind": True, "max_retries": 6}
 
 
-def _send(template: str, to: str, context: dict) -> None:
+def _send(task, template: str, to: str, context: dict) -> None:
     subject, _, body = render_to_string(template, context).partition("\n")
-    send_mail(subject.strip(), body.lstrip("\n"), None, [to])
+    try:
+        send_mail(subject.strip(), body.lstrip("\n"), None, [to])
+    except TRANSIENT_EMAIL_ERRORS as error:
+        # Back off exponentially with jitter: 30 s, 1 min, 2 min … capped at 10 min.
+        base = settings.EMAIL_RETRY_BASE_SECONDS
+        delay = min(base * 2**task.request.retries, 600) * random.uniform(0.5, 1.0)
+        raise task.retry(exc=error, countdown=delay) from error
 
 
 @shared_task(**EMAIL_TASK_OPTIONS)
-def send_invitation_email(invitation_id: int, la_id: int) -> None:
+def send_invitation_email(self, invitation_id: int, la_id: int) -> None:
     from .services import invitation_token
 
     with scope(la=la_id):
@@ -48,11 +49,11 @@ def send_invitation_email(invitation_id: int, la_id: int) -> None:
         if invitation is None or not invitation.is_usable:
             return
         link = settings.SITE_URL + reverse("accounts:invitation-accept", args=[invitation_token(invitation)])
-        _send("emails/invitation.txt", invitation.email, {"invitation": invitation, "link": link})
+        _send(self, "emails/invitation.txt", invitation.email, {"invitation": invitation, "link": link})
 
 
 @shared_task(**EMAIL_TASK_OPTIONS)
-def send_password_reset_email(user_id: int) -> None:
+def send_password_reset_email(self, user_id: int) -> None:
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password():
         return
@@ -60,4 +61,4 @@ def send_password_reset_email(user_id: int) -> None:
         "accounts:password-reset-confirm",
         kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
     )
-    _send("emails/password_reset.txt", user.email, {"user": user, "link": settings.SITE_URL + path})
+    _send(self, "emails/password_reset.txt", user.email, {"user": user, "link": settings.SITE_URL + path})

@@ -1,6 +1,5 @@
 import logging
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import JsonResponse
@@ -56,7 +55,7 @@ def _check_database() -> str:
 def _check_broker_and_worker() -> tuple[str, str]:
     from sipportal.celery import app
 
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    if app.conf.task_always_eager:
         return "in-process", "in-process"
     try:
         with app.connection_for_write() as conn:

@@ -1,0 +1,72 @@
+"""Background work through a real Celery worker on Redis (skipped locally when Redis is down;
+.ci/run requires it)."""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import Role
+from sipportal.celery import app
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not settings.REDIS_AVAILABLE, reason="Redis does not answer"),
+]
+
+
+@pytest.fixture(scope="module")
+def celery_worker():
+    """One worker for the module: a stopped embedded worker can keep a reserved message."""
+    from celery.contrib.testing.worker import start_worker
+
+    app.conf.update(task_always_eager=False, broker_url=settings.CELERY_BROKER_URL)
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(app.conf.task_default_queue)
+    # No ping check: tasks keep no results, and start_worker waits until the worker consumes.
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.update(task_always_eager=True)
+
+
+def wait_for_mail(count: int, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while len(mail.outbox) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_an_invitation_email_is_sent_by_a_worker_after_the_commit(client, world, celery_worker):
+    client.force_login(world.a.la_admin)
+    response = client.post(
+        reverse("people:invitation-new", args=["926"]), {"email": "via-worker@example.org", "role": Role.SIP}
+    )
+    assert response.status_code == 302
+    wait_for_mail(1)
+    assert [m.to for m in mail.outbox] == [["via-worker@example.org"]]
+    assert "/accounts/invitations/" in mail.outbox[0].body
+
+
+def test_health_reports_the_worker_while_it_runs(client, db, celery_worker):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "worker": "ok"}
+
+
+def test_an_email_that_hits_a_dropped_connection_is_retried_and_sent_once(client, world, celery_worker, monkeypatch):
+    from .email_backends import FailsOnceBackend
+
+    monkeypatch.setattr(settings, "EMAIL_BACKEND", "tests.email_backends.FailsOnceBackend")
+    # Retry at once rather than after the production back-off of 30 s and more.
+    monkeypatch.setattr(settings, "EMAIL_RETRY_BASE_SECONDS", 0)
+    FailsOnceBackend.failures_left = 1
+    client.force_login(world.a.la_admin)
+    client.post(reverse("people:invitation-new", args=["926"]), {"email": "retry@example.org", "role": Role.SIP})
+    wait_for_mail(1)
+    time.sleep(0.5)  # a duplicate would arrive now
+    assert FailsOnceBackend.failures_left == 0
+    assert [m.to for m in mail.outbox] == [["retry@example.org"]]
