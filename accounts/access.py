@@ -42,11 +42,7 @@ class LaAccess:
         return {m.school_id for m in self.memberships if m.role in roles}
 
     def can_see_school(self, school_id: int) -> bool:
-        return (
-            self.is_la_admin
-            or school_id in self.sip_school_ids
-            or school_id in self.school_ids(*SCHOOL_ROLES)
-        )
+        return self.is_la_admin or school_id in self.sip_school_ids or school_id in self.school_ids(*SCHOOL_ROLES)
 
     def can_edit_school(self, school_id: int) -> bool:
         return self.is_la_admin or school_id in self.sip_school_ids
@@ -60,9 +56,7 @@ def access_for(user, la_id: int) -> LaAccess:
     if not user.is_authenticated or not user.is_active:
         access = LaAccess(la_id=la_id)
     else:
-        memberships = list(
-            Membership.objects.with_scope(la=la_id).filter(user=user).select_related("la", "school")
-        )
+        memberships = list(Membership.objects.with_scope(la=la_id).filter(user=user).select_related("la", "school"))
         sip_school_ids: frozenset[int] = frozenset()
         if any(m.role == Role.SIP for m in memberships):
             from visits.models import SipAssignment

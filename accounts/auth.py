@@ -1,6 +1,8 @@
 def axes_username(request, credentials) -> str | None:
-    """The account key for lockouts: email addresses are case-insensitive, so HEAD@ and head@ count
-    as one account."""
+    """The account key for lockouts, lower-cased.
+
+    Email addresses are case-insensitive, so HEAD@ and head@ count as one account.
+    """
     value = (credentials or {}).get("username")
     if value is None and request is not None:
         value = request.POST.get("username")

@@ -13,8 +13,12 @@ ROLE_CHOICES = [(r.value, r.label) for r in INVITABLE_ROLES]
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
-    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}))
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     error_messages = {
         "invalid_login": "Enter a correct email address and password. Both are case-sensitive.",
@@ -25,7 +29,9 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
 class QueuedPasswordResetForm(GovukFormMixin, PasswordResetForm):
     """Sends the reset email through a background task, and records the request."""
 
-    email = forms.EmailField(label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def save(self, *args, request=None, **kwargs):
         from .tasks import send_password_reset_email
@@ -71,7 +77,9 @@ class InvitationForm(PlaceForm):
 
 
 class AcceptInvitationForm(GovukFormMixin, forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label="Full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,
@@ -95,7 +103,9 @@ class AcceptInvitationForm(GovukFormMixin, forms.Form):
             from .models import User
 
             try:
-                password_validation.validate_password(first, User(email=self.email, full_name=cleaned.get("full_name", "")))
+                password_validation.validate_password(
+                    first, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                )
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned

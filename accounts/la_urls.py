@@ -10,6 +10,16 @@ urlpatterns = [
     path("people/<int:membership_id>/", views.membership_edit, name="membership-edit"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/new/", views.invitation_new, name="invitation-new"),
-    path("invitations/<int:invitation_id>/resend/", views.invitation_change, {"action": "resend"}, name="invitation-resend"),
-    path("invitations/<int:invitation_id>/revoke/", views.invitation_change, {"action": "revoke"}, name="invitation-revoke"),
+    path(
+        "invitations/<int:invitation_id>/resend/",
+        views.invitation_change,
+        {"action": "resend"},
+        name="invitation-resend",
+    ),
+    path(
+        "invitations/<int:invitation_id>/revoke/",
+        views.invitation_change,
+        {"action": "revoke"},
+        name="invitation-revoke",
+    ),
 ]

@@ -132,15 +132,18 @@ class Membership(models.Model):
                 name="membership_only_governors_chair", condition=Q(is_chair=False) | Q(role=Role.GOVERNOR)
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "la"], condition=Q(school__isnull=True, la__isnull=False),
+                fields=["user", "role", "la"],
+                condition=Q(school__isnull=True, la__isnull=False),
                 name="membership_unique_la_role",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "school"], condition=Q(school__isnull=False),
+                fields=["user", "role", "school"],
+                condition=Q(school__isnull=False),
                 name="membership_unique_school_role",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "national_body"], condition=Q(national_body__isnull=False),
+                fields=["user", "role", "national_body"],
+                condition=Q(national_body__isnull=False),
                 name="membership_unique_national_role",
             ),
         ]

@@ -47,11 +47,7 @@ def _check_place(*, la, role: str, school) -> None:
 
 
 def _existing_membership(*, email: str, la, role: str, school) -> Membership | None:
-    return (
-        Membership.objects.with_scope(la=la.pk)
-        .filter(user__email__iexact=email, role=role, school=school)
-        .first()
-    )
+    return Membership.objects.with_scope(la=la.pk).filter(user__email__iexact=email, role=role, school=school).first()
 
 
 @transaction.atomic
@@ -66,9 +62,7 @@ def invitation_create(
     if _existing_membership(email=email, la=la, role=role, school=school):
         raise AccountError(f"{email} already has this role here.", field="email")
     pending = [
-        i
-        for i in Invitation.objects.with_scope(la=la.pk).filter(email=email, role=role, school=school)
-        if i.is_usable
+        i for i in Invitation.objects.with_scope(la=la.pk).filter(email=email, role=role, school=school) if i.is_usable
     ]
     if pending:
         raise AccountError(
@@ -129,7 +123,9 @@ def invitation_revoke(*, actor, invitation: Invitation, request=None) -> Invitat
 
 
 @transaction.atomic
-def invitation_accept(*, invitation_id: int, la_id: int, user=None, full_name: str = "", password: str = "", request=None):
+def invitation_accept(
+    *, invitation_id: int, la_id: int, user=None, full_name: str = "", password: str = "", request=None
+):
     """Use an invitation once: create the person if new, and give them the role.
 
     `user` is the signed-in person accepting for an existing account; otherwise a new account is
@@ -175,15 +171,14 @@ def invitation_accept(*, invitation_id: int, la_id: int, user=None, full_name: s
 
 def _la_admins_left(membership: Membership) -> int:
     return (
-        Membership.objects.with_scope(la=membership.la_id)
-        .filter(role=Role.LA_ADMIN)
-        .exclude(pk=membership.pk)
-        .count()
+        Membership.objects.with_scope(la=membership.la_id).filter(role=Role.LA_ADMIN).exclude(pk=membership.pk).count()
     )
 
 
 @transaction.atomic
-def membership_change_role(*, actor, membership: Membership, role: str, school=None, is_chair: bool = False, request=None) -> Membership:
+def membership_change_role(
+    *, actor, membership: Membership, role: str, school=None, is_chair: bool = False, request=None
+) -> Membership:
     """Move a person to another role in the same LA; school roles need a school of that LA."""
     if role not in LA_ROLES + SCHOOL_ROLES:
         raise AccountError("Choose a role an LA can give.", field="role")
@@ -193,7 +188,11 @@ def membership_change_role(*, actor, membership: Membership, role: str, school=N
         raise AccountError("Only a governor can be the chair of governors.", field="is_chair")
     if membership.role == Role.LA_ADMIN and role != Role.LA_ADMIN and _la_admins_left(membership) == 0:
         raise AccountError("This is the LA's only administrator; make someone else an administrator first.")
-    before = {"role": membership.role, "school": membership.school.urn if membership.school else None, "is_chair": membership.is_chair}
+    before = {
+        "role": membership.role,
+        "school": membership.school.urn if membership.school else None,
+        "is_chair": membership.is_chair,
+    }
     clash = (
         Membership.objects.with_scope(la=la.pk)
         .filter(user=membership.user_id, role=role, school=school)
@@ -228,6 +227,10 @@ def membership_remove(*, actor, membership: Membership, request=None) -> None:
         actor=actor,
         request=request,
         obj=membership,
-        detail={"person": membership.user.email, "role": membership.role, "school": membership.school.urn if membership.school else None},
+        detail={
+            "person": membership.user.email,
+            "role": membership.role,
+            "school": membership.school.urn if membership.school else None,
+        },
     )
     membership.delete()

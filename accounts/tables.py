@@ -24,7 +24,11 @@ class MembershipTable(tables.Table):
 
     def render_change(self, record):
         url = reverse("people:membership-edit", args=[record.la.code, record.pk])
-        return format_html('<a class="govuk-link" href="{}">Change<span class="govuk-visually-hidden"> role of {}</span></a>', url, record.user)
+        return format_html(
+            '<a class="govuk-link" href="{}">Change<span class="govuk-visually-hidden"> role of {}</span></a>',
+            url,
+            record.user,
+        )
 
 
 class InvitationTable(tables.Table):
@@ -33,9 +37,7 @@ class InvitationTable(tables.Table):
     place = tables.Column(accessor="school", default="Whole LA", verbose_name="School", order_by=("school__name",))
     status = tables.Column(empty_values=(), orderable=False)
     expires_at = tables.DateTimeColumn(verbose_name="Link works until", format="j M Y, H:i")
-    actions = tables.TemplateColumn(
-        template_name="accounts/_invitation_actions.html", orderable=False, verbose_name=""
-    )
+    actions = tables.TemplateColumn(template_name="accounts/_invitation_actions.html", orderable=False, verbose_name="")
 
     class Meta:
         model = Invitation
@@ -43,4 +45,8 @@ class InvitationTable(tables.Table):
         empty_text = "No invitations have been sent."
 
     def render_status(self, record):
-        return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', STATUS_TAGS[record.status], record.status.capitalize())
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
+            STATUS_TAGS[record.status],
+            record.status.capitalize(),
+        )

@@ -34,7 +34,7 @@ def _send(task, template: str, to: str, context: dict) -> None:
     except TRANSIENT_EMAIL_ERRORS as error:
         # Back off exponentially with jitter: 30 s, 1 min, 2 min … capped at 10 min.
         base = settings.EMAIL_RETRY_BASE_SECONDS
-        delay = min(base * 2**task.request.retries, 600) * random.uniform(0.5, 1.0)
+        delay = min(base * 2**task.request.retries, 600) * random.uniform(0.5, 1.0)  # noqa: S311  (jitter, not a secret)
         raise task.retry(exc=error, countdown=delay) from error
 
 
@@ -43,9 +43,7 @@ def send_invitation_email(self, invitation_id: int, la_id: int) -> None:
     from .services import invitation_token
 
     with scope(la=la_id):
-        invitation = (
-            Invitation.objects.select_related("la", "school", "invited_by").filter(pk=invitation_id).first()
-        )
+        invitation = Invitation.objects.select_related("la", "school", "invited_by").filter(pk=invitation_id).first()
         if invitation is None or not invitation.is_usable:
             return
         link = settings.SITE_URL + reverse("accounts:invitation-accept", args=[invitation_token(invitation)])
@@ -59,6 +57,9 @@ def send_password_reset_email(self, user_id: int) -> None:
         return
     path = reverse(
         "accounts:password-reset-confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     _send(self, "emails/password_reset.txt", user.email, {"user": user, "link": settings.SITE_URL + path})

@@ -132,7 +132,10 @@ def invitation_accept(request, token):
     if payload is None:
         raise Http404("This invitation link is not valid")
     invitation = (
-        Invitation.objects.with_scope(la=payload["la"]).select_related("la", "school").filter(nonce=payload["n"]).first()
+        Invitation.objects.with_scope(la=payload["la"])
+        .select_related("la", "school")
+        .filter(nonce=payload["n"])
+        .first()
     )
     if invitation is None:
         raise Http404("This invitation link is not valid")
@@ -150,10 +153,16 @@ def invitation_accept(request, token):
         context.update(has_account=True, signed_in_as_invitee=signed_in_as_invitee)
         return render(request, "accounts/invitation_accept.html", context)
 
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name})
+    form = AcceptInvitationForm(
+        request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
+    )
     if request.method == "POST" and form.is_valid():
         return _accept(
-            request, invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"], form=form
+            request,
+            invitation,
+            full_name=form.cleaned_data["full_name"],
+            password=form.cleaned_data["password1"],
+            form=form,
         )
     context["form"] = form
     return render(request, "accounts/invitation_accept.html", context)
@@ -162,12 +171,19 @@ def invitation_accept(request, token):
 def _accept(request, invitation, *, user=None, full_name="", password="", form=None):
     try:
         user = services.invitation_accept(
-            invitation_id=invitation.pk, la_id=invitation.la_id, user=user, full_name=full_name, password=password, request=request
+            invitation_id=invitation.pk,
+            la_id=invitation.la_id,
+            user=user,
+            full_name=full_name,
+            password=password,
+            request=request,
         )
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(request.path)
     if not request.user.is_authenticated:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, f"Welcome. You are now {invitation.get_role_display().lower()} for {invitation.describe_place()}.")
+    messages.success(
+        request, f"Welcome. You are now {invitation.get_role_display().lower()} for {invitation.describe_place()}."
+    )
     return redirect(reverse("home"))

@@ -8,8 +8,11 @@ from tenancy.models import ChallengeArea, LocalAuthority
 
 
 def las_served_by(membership: Membership) -> QuerySet[LocalAuthority]:
-    """SSAT matches outside the Challenge areas, the National College inside them; an adviser
-    oversees one region."""
+    """The LAs a national membership works with.
+
+    SSAT matches outside the Challenge areas, the National College inside them; an adviser
+    oversees one region.
+    """
     las = LocalAuthority.objects.all()
     if membership.role == Role.SSAT:
         return las.filter(challenge_area=ChallengeArea.NONE)
@@ -21,8 +24,10 @@ def las_served_by(membership: Membership) -> QuerySet[LocalAuthority]:
 
 
 def gaining_ground_schools_for(membership: Membership) -> QuerySet[School]:
-    """The Gaining Ground schools in the LAs this national membership serves: names only, no
-    visit notes or reports."""
+    """The Gaining Ground schools in the LAs this national membership serves.
+
+    Only the school records: no visit notes or reports.
+    """
     la_ids = list(las_served_by(membership).values_list("pk", flat=True))
     return (
         School.objects.with_scope(la=la_ids)

@@ -25,4 +25,3 @@ def get_school_for_user(request, urn: str) -> School:
     if not request.user.has_perm("schools.view_school", school):
         raise Http404("No such school")
     return school
-

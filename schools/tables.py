@@ -19,5 +19,7 @@ class SchoolTable(tables.Table):
 
     def render_gaining_ground(self, record):
         if record.in_gaining_ground:
-            return format_html('<strong class="govuk-tag govuk-tag--turquoise">Since {}</strong>', record.gaining_ground_joined)
+            return format_html(
+                '<strong class="govuk-tag govuk-tag--turquoise">Since {}</strong>', record.gaining_ground_joined
+            )
         return "No"

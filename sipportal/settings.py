@@ -65,9 +65,7 @@ def required_in_production(name: str, development_default: str) -> str:
 
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
-SECRET_KEY = required_in_production(
-    "SECRET_KEY", "development-only-key-never-used-in-production-0123456789abcdef"
-)
+SECRET_KEY = required_in_production("SECRET_KEY", "development-only-key-never-used-in-production-0123456789abcdef")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when SIP_ENVIRONMENT=production")
@@ -229,9 +227,7 @@ DJANGO_TABLES2_TEMPLATE = "tables/govuk_table.html"
 # Email: printed to the console in development, SMTP in production.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -33,14 +33,14 @@ _redis_url = os.environ["REDIS_URL"]
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and not _answers(_database_url, 5432):
     if REQUIRE_SERVICES:
         raise SystemExit(f"PostgreSQL does not answer at {_database_url} and SIP_TEST_REQUIRE_SERVICES is set")
-    print(f"NOTE: PostgreSQL does not answer at {_database_url}; the tests run on SQLite.", file=sys.stderr)
+    print(f"NOTE: PostgreSQL does not answer at {_database_url}; the tests run on SQLite.", file=sys.stderr)  # noqa: T201  (said plainly, once)
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "test.sqlite3"}
 
 REDIS_AVAILABLE = _answers(_redis_url, 6379)
 if not REDIS_AVAILABLE:
     if REQUIRE_SERVICES:
         raise SystemExit(f"Redis does not answer at {_redis_url} and SIP_TEST_REQUIRE_SERVICES is set")
-    print(f"NOTE: Redis does not answer at {_redis_url}; the tests that need a worker are skipped.", file=sys.stderr)
+    print(f"NOTE: Redis does not answer at {_redis_url}; the tests that need a worker are skipped.", file=sys.stderr)  # noqa: T201  (said plainly, once)
 
 # Tasks run eagerly unless a test starts a real worker (tests/test_worker.py does).
 CELERY_BROKER_URL = _redis_url

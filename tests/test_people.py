@@ -29,8 +29,13 @@ def audit_of(la, action):
 def test_an_la_admin_invites_a_governor_who_joins_once(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.a.la_admin)
     response = invite(
-        client, "926", django_capture_on_commit_callbacks,
-        email="New.Governor@Example.org", role=Role.GOVERNOR, school=world.a.school.pk, is_chair="",
+        client,
+        "926",
+        django_capture_on_commit_callbacks,
+        email="New.Governor@Example.org",
+        role=Role.GOVERNOR,
+        school=world.a.school.pk,
+        is_chair="",
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new.governor@example.org"]
@@ -93,7 +98,12 @@ def test_an_existing_person_accepts_by_signing_in(client, world, django_capture_
 def test_an_invitation_form_with_errors_keeps_what_was_typed(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.a.la_admin)
     response = invite(
-        client, "926", django_capture_on_commit_callbacks, email="typed@example.org", full_name="Typed Name", role=Role.HEADTEACHER
+        client,
+        "926",
+        django_capture_on_commit_callbacks,
+        email="typed@example.org",
+        full_name="Typed Name",
+        role=Role.HEADTEACHER,
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -105,7 +115,12 @@ def test_an_invitation_form_with_errors_keeps_what_was_typed(client, world, djan
 def test_inviting_someone_who_already_has_the_role_is_refused(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.a.la_admin)
     response = invite(
-        client, "926", django_capture_on_commit_callbacks, email=world.a.head.email, role=Role.HEADTEACHER, school=world.a.school.pk
+        client,
+        "926",
+        django_capture_on_commit_callbacks,
+        email=world.a.head.email,
+        role=Role.HEADTEACHER,
+        school=world.a.school.pk,
     )
     assert "already has this role" in response.content.decode()
     with scopes_disabled():

@@ -114,7 +114,9 @@ def test_password_reset_sends_a_working_link(client, world, django_capture_on_co
     assert Action.PASSWORD_RESET_REQUESTED in audit_actions() and Action.PASSWORD_CHANGED in audit_actions()
 
 
-def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, db, django_capture_on_commit_callbacks):
+def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(
+    client, db, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("accounts:password-reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302 and response["Location"] == reverse("accounts:password-reset-done")

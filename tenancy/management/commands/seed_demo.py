@@ -4,7 +4,6 @@ Idempotent: running it again brings the same rows back to the demo state and add
 Other checks sign in with these accounts, so they are a contract.
 """
 
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -16,7 +15,7 @@ from tenancy.academic_year import current_academic_year
 from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 from visits.models import GAINING_GROUND_EXTRA_DAYS, STANDARD_DAYS, SipAssignment
 
-DEMO_PASSWORD = "sip-portal-demo"
+DEMO_PASSWORD = "sip-portal-demo"  # noqa: S105  (published demo accounts only)
 
 LAS = [
     ("302", "Barnet", Region.LONDON, ChallengeArea.LONDON),
@@ -61,8 +60,22 @@ SCHOOLS = {
 }
 MULTI_SIP_SCHOOLS = {"302": ["830103", "830104"], "926": ["830303", "830304"]}
 NATIONAL = [
-    (NationalBody.Kind.SSAT, "Specialist Schools and Academies Trust (SSAT)", "ssat@demo.test", "Sam Okafor", Role.SSAT, ""),
-    (NationalBody.Kind.NATIONAL_COLLEGE, "National College", "college@demo.test", "Nadia Brennan", Role.NATIONAL_COLLEGE, ""),
+    (
+        NationalBody.Kind.SSAT,
+        "Specialist Schools and Academies Trust (SSAT)",
+        "ssat@demo.test",
+        "Sam Okafor",
+        Role.SSAT,
+        "",
+    ),
+    (
+        NationalBody.Kind.NATIONAL_COLLEGE,
+        "National College",
+        "college@demo.test",
+        "Nadia Brennan",
+        Role.NATIONAL_COLLEGE,
+        "",
+    ),
     (
         NationalBody.Kind.NATIONAL_STRATEGIES,
         "The National Strategies",
@@ -88,7 +101,8 @@ class Command(BaseCommand):
 
     def _person(self, email: str, full_name: str, *, superuser: bool = False):
         user, _ = get_user_model().objects.update_or_create(
-            email=email, defaults={"full_name": full_name, "is_active": True, "is_staff": superuser, "is_superuser": superuser}
+            email=email,
+            defaults={"full_name": full_name, "is_active": True, "is_staff": superuser, "is_superuser": superuser},
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
@@ -144,16 +158,14 @@ class Command(BaseCommand):
                 Membership.objects.get_or_create(user=multi, role=Role.SIP, la=la, school=None)
                 for urn in MULTI_SIP_SCHOOLS[code]:
                     SipAssignment.objects.update_or_create(
-                        school=schools[urn], academic_year=year, defaults={"sip": multi, "days_allocated": STANDARD_DAYS}
+                        school=schools[urn],
+                        academic_year=year,
+                        defaults={"sip": multi, "days_allocated": STANDARD_DAYS},
                     )
         for kind, body_name, email, person_name, role, region in NATIONAL:
             body, _ = NationalBody.objects.update_or_create(kind=kind, defaults={"name": body_name})
             person = self._person(email, person_name)
-            Membership.objects.update_or_create(
-                user=person, role=role, national_body=body, defaults={"region": region}
-            )
+            Membership.objects.update_or_create(user=person, role=role, national_body=body, defaults={"region": region})
             logins.append((email, f"{role.label}{', ' + region.label if region else ''}"))
         logins.append((multi.email, "SIP in Barnet (302) and Norfolk (926)"))
         return logins
-
-
