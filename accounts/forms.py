@@ -13,9 +13,7 @@ ROLE_CHOICES = [(r.value, r.label) for r in INVITABLE_ROLES]
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
-    username = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
-    )
+    username = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(
         label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )

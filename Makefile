@@ -1,0 +1,53 @@
+# SIP Portal. `make demo` runs the portal with demo data; `make test` runs every test.
+# Both install what they need first and can be run again at any time.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install system-packages python-packages assets lint clean
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "SIP Portal is starting at http://$(HOST):$(PORT)/ (Ctrl+C stops it)."
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest
+
+install: system-packages python-packages assets
+
+# Debian packages the portal and its tests use: WeasyPrint's text libraries, Chromium for the
+# browser tests, poppler to look at PDFs. Installed when missing and we may (root with apt).
+system-packages:
+	@scripts/system-packages.sh
+
+python-packages: $(VENV)/.installed
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	@touch $@
+
+assets: static/govuk/sip-portal.css
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/govuk/sip-portal.css: node_modules/.installed assets/build.mjs assets/scss/main.scss
+	npm run --silent build
+
+lint: python-packages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules static/govuk staticfiles db.sqlite3 test.sqlite3 build *.egg-info
