@@ -6,16 +6,23 @@ from .models import School
 
 
 class SchoolTable(tables.Table):
-    name = tables.Column(linkify=lambda record: reverse("schools:detail", args=[record.la.code, record.urn]))
+    name = tables.Column(
+        linkify=lambda record: reverse("schools:detail", args=[record.la.code, record.urn]),
+        attrs={"a": {"class": "govuk-link"}},
+    )
     urn = tables.Column(verbose_name="URN")
     gaining_ground = tables.Column(
-        verbose_name="Gaining Ground", accessor="gaining_ground_joined", order_by=("gaining_ground_joined",)
+        verbose_name="Gaining Ground",
+        accessor="gaining_ground_joined",
+        order_by=("gaining_ground_joined",),
+        default="No",
     )
 
     class Meta:
         model = School
         fields = ("name", "urn", "phase", "postcode", "gaining_ground")
         empty_text = "There are no schools to show."
+        default = "Not recorded"
 
     def render_gaining_ground(self, record):
         if record.in_gaining_ground:
