@@ -19,6 +19,11 @@ class Action(models.TextChoices):
     ROLE_CHANGED = "membership.role-changed", "Changed a role"
     MEMBERSHIP_REMOVED = "membership.removed", "Removed a role"
     ACCESS_DENIED = "access.denied", "Tried to open a page outside their access"
+    DATA_IMPORTED = "data.imported", "Imported a file"
+    DATA_EXPORTED = "data.exported", "Downloaded a list"
+    RESULTS_CHANGED = "results.changed", "Changed performance data"
+    ELIGIBILITY_RECORDED = "eligibility.recorded", "Recorded Gaining Ground eligibility"
+    SCHOOL_CHANGED = "school.changed", "Changed a school's record"
 
 
 class AuditEvent(models.Model):

@@ -1,6 +1,7 @@
-"""The LA's register of schools."""
+"""The LA's register of schools, their results by year, and Gaining Ground eligibility."""
 
-from django.core.validators import RegexValidator
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django_scopes import ScopedManager
@@ -10,9 +11,31 @@ class Phase(models.TextChoices):
     SECONDARY = "secondary", "Secondary"
     ALL_THROUGH = "all-through", "All-through"
     MIDDLE_DEEMED_SECONDARY = "middle-secondary", "Middle deemed secondary"
+    MIDDLE_DEEMED_PRIMARY = "middle-primary", "Middle deemed primary"
     PRIMARY = "primary", "Primary"
+    NURSERY = "nursery", "Nursery"
     SIXTEEN_PLUS = "16-plus", "16 plus"
     NOT_APPLICABLE = "not-applicable", "Not applicable"
+
+
+class Status(models.TextChoices):
+    OPEN = "open", "Open"
+    PROPOSED_TO_CLOSE = "proposed-to-close", "Open, but proposed to close"
+    PROPOSED_TO_OPEN = "proposed-to-open", "Proposed to open"
+    CLOSED = "closed", "Closed"
+
+
+class OfstedRating(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires-improvement", "Requires improvement"
+    SATISFACTORY = "satisfactory", "Satisfactory"
+    INADEQUATE = "inadequate", "Inadequate"
+    SERIOUS_WEAKNESSES = "serious-weaknesses", "Serious weaknesses"
+    SPECIAL_MEASURES = "special-measures", "Special measures"
+
+
+percentage = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 class School(models.Model):
@@ -23,13 +46,32 @@ class School(models.Model):
         unique=True,
         validators=[RegexValidator(r"^\d{6}$", "Enter the 6-digit unique reference number (URN).")],
     )
+    establishment_number = models.CharField(
+        max_length=4, blank=True, validators=[RegexValidator(r"^\d{4}$", "Enter the 4-digit establishment number.")]
+    )
     name = models.CharField(max_length=200)
+    establishment_type = models.CharField("type", max_length=120, blank=True)
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.SECONDARY)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    statutory_low_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    statutory_high_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    number_of_pupils = models.PositiveIntegerField(null=True, blank=True)
+    percentage_fsm = models.DecimalField(
+        "% FSM", max_digits=5, decimal_places=2, null=True, blank=True, validators=percentage
+    )
+    street = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    headteacher_name = models.CharField(max_length=200, blank=True)
+    ofsted_rating = models.CharField(max_length=30, choices=OfstedRating.choices, blank=True)
+    trust_name = models.CharField("trust", max_length=200, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
     gaining_ground_joined = models.PositiveSmallIntegerField(
         "joined Gaining Ground", null=True, blank=True, help_text="Academic year it joined, e.g. 2026 for 2026/27."
     )
     gaining_ground_left = models.PositiveSmallIntegerField("left Gaining Ground", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(la="la")
 
@@ -42,8 +84,19 @@ class School(models.Model):
                 condition=Q(gaining_ground_left__isnull=True)
                 | Q(gaining_ground_joined__isnull=False, gaining_ground_left__gte=models.F("gaining_ground_joined")),
             ),
+            models.CheckConstraint(
+                name="school_ages_in_order",
+                condition=Q(statutory_low_age__isnull=True)
+                | Q(statutory_high_age__isnull=True)
+                | Q(statutory_high_age__gte=models.F("statutory_low_age")),
+            ),
         ]
-        indexes = [models.Index(fields=["la", "name"])]
+        indexes = [
+            models.Index(fields=["la", "name"]),
+            models.Index(fields=["la", "phase"]),
+            models.Index(fields=["la", "ofsted_rating"]),
+            models.Index(fields=["la", "gaining_ground_joined"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -51,3 +104,213 @@ class School(models.Model):
     @property
     def in_gaining_ground(self) -> bool:
         return self.gaining_ground_joined is not None and self.gaining_ground_left is None
+
+    @property
+    def laestab(self) -> str:
+        return f"{self.la.code}{self.establishment_number}" if self.establishment_number else ""
+
+    @property
+    def address(self) -> str:
+        return ", ".join(part for part in (self.street, self.town, self.postcode) if part)
+
+
+class PupilGroup(models.TextChoices):
+    ALL = "all", "All pupils"
+    FSM = "fsm", "Eligible for free school meals"
+    NON_FSM = "non-fsm", "Not eligible for free school meals"
+    BOYS = "boys", "Boys"
+    GIRLS = "girls", "Girls"
+    LOW_PRIOR = "low-prior", "Low prior attainment"
+    MIDDLE_PRIOR = "middle-prior", "Middle prior attainment"
+    HIGH_PRIOR = "high-prior", "High prior attainment"
+    WHITE_BRITISH = "white-british", "White British"
+    ASIAN = "asian", "Asian or Asian British"
+    BLACK = "black", "Black or Black British"
+    MIXED = "mixed", "Mixed ethnicity"
+    CHINESE = "chinese", "Chinese"
+    OTHER_ETHNIC = "other-ethnic", "Any other ethnic group"
+
+
+class ResultFields(models.Model):
+    """The measures recorded for a school (or nationally) in one year, for one pupil group."""
+
+    academic_year = models.PositiveSmallIntegerField(help_text="The year the academic year starts, e.g. 2025.")
+    group = models.CharField(max_length=20, choices=PupilGroup.choices, default=PupilGroup.ALL)
+    five_ac_em = models.DecimalField(
+        "% 5+ A*–C GCSEs incl. English and maths",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=percentage,
+    )
+    progress_english = models.DecimalField(
+        "% expected progress in English", max_digits=5, decimal_places=1, null=True, blank=True, validators=percentage
+    )
+    progress_maths = models.DecimalField(
+        "% expected progress in maths", max_digits=5, decimal_places=1, null=True, blank=True, validators=percentage
+    )
+
+    class Meta:
+        abstract = True
+
+
+class PerformanceResult(ResultFields):
+    """One school's results in one academic year for one pupil group.
+
+    CVA and its confidence interval, and the school's % FSM, are recorded on the all-pupils row.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results")
+    cohort = models.PositiveIntegerField("pupils in the cohort", null=True, blank=True)
+    cva = models.DecimalField("CVA", max_digits=6, decimal_places=1, null=True, blank=True)
+    cva_lower = models.DecimalField("CVA lower confidence limit", max_digits=6, decimal_places=1, null=True, blank=True)
+    cva_upper = models.DecimalField("CVA upper confidence limit", max_digits=6, decimal_places=1, null=True, blank=True)
+    percentage_fsm = models.DecimalField(
+        "% FSM", max_digits=5, decimal_places=1, null=True, blank=True, validators=percentage
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(la="school__la")
+
+    class Meta:
+        ordering = ["academic_year", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "academic_year", "group"], name="one_result_per_school_year_group"
+            ),
+            models.CheckConstraint(
+                name="cva_interval_contains_cva",
+                condition=Q(cva__isnull=True)
+                | Q(cva_lower__isnull=True, cva_upper__isnull=True)
+                | Q(cva_lower__lte=models.F("cva"), cva_upper__gte=models.F("cva")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.academic_year} {self.get_group_display()}"
+
+
+class NationalAverage(ResultFields):
+    """National reference figures for one year and group. CVA is 1000 nationally by definition."""
+
+    class Meta:
+        ordering = ["academic_year", "group"]
+        constraints = [models.UniqueConstraint(fields=["academic_year", "group"], name="one_national_average")]
+
+    def __str__(self) -> str:
+        return f"National {self.academic_year} {self.get_group_display()}"
+
+
+class EligibilityCriterion(models.Model):
+    """One of the ten Gaining Ground criteria, worded as in the handbook."""
+
+    class Rule(models.TextChoices):
+        THRESHOLD_BUT_LOW_PROGRESS = "threshold-low-progress", "Threshold above 30% but progress below average"
+        NO_IMPROVEMENT = "no-improvement", "Little or no improvement in progression over three years"
+        CVA_BELOW = "cva-below", "CVA significantly below average"
+        FSM_GAP = "fsm-gap", "Significant FSM gap"
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    text = models.TextField()
+    most_likely = models.BooleanField(
+        "most likely to be in evidence", default=False, help_text="Shown in italics in the handbook."
+    )
+    rule = models.CharField(
+        max_length=30, choices=Rule.choices, blank=True, help_text="Set when the portal can suggest it from data."
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "eligibility criteria"
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class EligibilityAssessment(models.Model):
+    """Whether one school meets one criterion, with the evidence, who decided and when."""
+
+    class Finding(models.TextChoices):
+        MET = "met", "Met"
+        NOT_MET = "not-met", "Not met"
+        NOT_ASSESSED = "not-assessed", "Not assessed"
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="eligibility")
+    criterion = models.ForeignKey(EligibilityCriterion, on_delete=models.PROTECT, related_name="assessments")
+    finding = models.CharField(max_length=20, choices=Finding.choices, default=Finding.NOT_ASSESSED)
+    evidence = models.TextField(blank=True)
+    followed_suggestion = models.BooleanField(default=False)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ScopedManager(la="school__la")
+
+    class Meta:
+        ordering = ["criterion__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "criterion"], name="one_assessment_per_school_criterion")
+        ]
+        indexes = [models.Index(fields=["criterion", "finding"])]
+
+    def __str__(self) -> str:
+        return f"{self.school}: criterion {self.criterion.number} {self.get_finding_display()}"
+
+
+class DataImport(models.Model):
+    """One uploaded file and what importing it did. The file is kept with the record."""
+
+    class Kind(models.TextChoices):
+        GIAS = "gias", "Schools (Get Information about Schools extract)"
+        RESULTS = "results", "Performance data"
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", "Waiting to start"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        REJECTED = "rejected", "Not imported: the file has errors"
+        FAILED = "failed", "Not imported: something went wrong"
+
+    la = models.ForeignKey(
+        "tenancy.LocalAuthority",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="data_imports",
+        help_text="Empty for a national import by a site administrator.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.REQUESTED)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    changes = models.JSONField(default=list, blank=True)
+    change_count = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True)
+
+    objects = ScopedManager(la="la")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["la", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} import of {self.original_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.REJECTED, self.State.FAILED)

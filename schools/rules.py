@@ -1,6 +1,6 @@
 import rules
 
-from accounts.predicates import access_to, is_member_of_la
+from accounts.predicates import access_to, is_la_admin, is_member_of_la
 
 
 @rules.predicate
@@ -20,4 +20,7 @@ def can_edit_school(user, school) -> bool:
 # obj: the LocalAuthority; the list shows each person only the schools they may see.
 rules.add_perm("schools.view_school_list", is_member_of_la)
 rules.add_perm("schools.view_school", can_see_school)
+# Results and Gaining Ground eligibility: the LA's administrators and the school's SIP.
 rules.add_perm("schools.change_school", can_edit_school)
+# The register itself (imports, Gaining Ground membership): the LA's administrators. obj: LA or school.
+rules.add_perm("schools.manage_register", is_la_admin)

@@ -8,6 +8,8 @@ plainly when they fall back to SQLite and in-process tasks. `SIP_TEST_REQUIRE_SE
 import os
 import socket
 import sys
+import tempfile
+from pathlib import Path
 from urllib.parse import urlparse
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sipportal")
@@ -55,3 +57,4 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="sip-test-media-"))

@@ -1,6 +1,7 @@
 """A small named world: two LAs, each with an LA admin, a SIP, a headteacher and a governor of
 its first school, a second school nobody there is linked to; and SSAT staff."""
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -60,7 +61,17 @@ class World:
 
 
 @pytest.fixture
-def world(db) -> World:
+def reference_data(db) -> None:
+    """The rows migrations add (the Gaining Ground criteria). Transactional tests empty the
+    database between tests, so put them back; on other tests this changes nothing."""
+    from django.apps import apps
+
+    migration = importlib.import_module("schools.migrations.0003_eligibility_criteria")
+    migration.add_criteria(apps, None)
+
+
+@pytest.fixture
+def world(db, reference_data) -> World:
     with scopes_disabled():
         a = _build_la("926", "Norfolk", Region.EAST, ChallengeArea.NONE)
         b = _build_la("302", "Barnet", Region.LONDON, ChallengeArea.LONDON)

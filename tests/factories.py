@@ -2,7 +2,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, User
-from schools.models import School
+from schools.models import DataImport, PerformanceResult, School
 from tenancy.academic_year import current_academic_year
 from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 from visits.models import SipAssignment
@@ -77,3 +77,22 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"invitee{n}@example.org")
     role = Role.SIP
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
+
+
+class DataImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataImport
+
+    la = factory.SubFactory(LocalAuthorityFactory)
+    kind = DataImport.Kind.GIAS
+    state = DataImport.State.DONE
+    original_name = "edubasealldata20261101.csv"
+    file = factory.django.FileField(filename="edubasealldata20261101.csv", data=b"URN\n")
+
+
+class PerformanceResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PerformanceResult
+
+    school = factory.SubFactory(SchoolFactory)
+    academic_year = 2024

@@ -13,7 +13,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
 
-from .factories import InvitationFactory
+from .factories import DataImportFactory, InvitationFactory
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -64,11 +64,15 @@ def samples_for(la_world, world):
     with scopes_disabled():
         membership = Membership.objects.get(user=la_world.head, role=Role.HEADTEACHER)
         invitation = InvitationFactory(la=la_world.la, email=f"walk-{la_world.la.code}@example.org")
+        data_import = DataImportFactory(la=la_world.la)
     return {
         "la_code": la_world.la.code,
         "urn": la_world.school.urn,
         "membership_id": membership.pk,
         "invitation_id": invitation.pk,
+        "import_id": data_import.pk,
+        "year": 2024,
+        "number": 1,
     }
 
 

@@ -70,3 +70,23 @@ def test_an_email_that_hits_a_dropped_connection_is_retried_and_sent_once(client
     time.sleep(0.5)  # a duplicate would arrive now
     assert FailsOnceBackend.failures_left == 0
     assert [m.to for m in mail.outbox] == [["retry@example.org"]]
+
+
+def test_an_uploaded_extract_is_imported_by_the_worker_with_progress_to_follow(client, world, celery_worker):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .gias_files import gias_csv, gias_row
+
+    client.force_login(world.a.la_admin)
+    content = gias_csv([gias_row(f"{910000 + n}") for n in range(2500)])
+    response = client.post(
+        reverse("schools:imports", args=["926"]),
+        {"kind": "gias", "file": SimpleUploadedFile("edubasealldata20261101.csv", content)},
+    )
+    status_url = response["Location"] + "?format=json"
+    deadline = time.monotonic() + 60
+    while not (status := client.get(status_url).json())["finished"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert status["state"] == "done" and status["rows"] == 2500
+    page = client.get(response["Location"]).content.decode()
+    assert "2500 rows read" in page

@@ -13,6 +13,7 @@ def sign_in(page, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/sign-in/" not in url)
 
 
 def test_a_headteacher_signs_in_by_keyboard_and_sees_only_their_own_la(page, world):

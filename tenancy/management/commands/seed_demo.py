@@ -10,10 +10,12 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
-from schools.models import Phase, School
+from schools.models import OfstedRating, Phase, School, Status
 from tenancy.academic_year import current_academic_year
 from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 from visits.models import GAINING_GROUND_EXTRA_DAYS, STANDARD_DAYS, SipAssignment
+
+from ._demo_results import seed_national, seed_school
 
 DEMO_PASSWORD = "sip-portal-demo"  # noqa: S105  (published demo accounts only)
 
@@ -58,6 +60,9 @@ SCHOOLS = {
         ("830308", "Diss Mere High School", None),
     ],
 }
+POSTCODES = {"302": "EN5 {}AB", "352": "M{} 4QX", "926": "NR{} 2TE"}
+HEADS = ["Dr Priya Raman", "Mr Tom Hartley", "Ms Grace Adeyemi", "Mrs Helen Marsh", "Mr Daniel Kowalski"]
+OFSTED_CYCLE = [OfstedRating.GOOD, OfstedRating.OUTSTANDING, OfstedRating.GOOD]
 MULTI_SIP_SCHOOLS = {"302": ["830103", "830104"], "926": ["830303", "830304"]}
 NATIONAL = [
     (
@@ -110,6 +115,7 @@ class Command(BaseCommand):
 
     def _seed(self) -> list[tuple[str, str]]:
         year = current_academic_year()
+        seed_national()
         logins = [("admin@demo.test", "site administrator (Django admin)")]
         self._person("admin@demo.test", "Ada Administrator", superuser=True)
         multi = self._person("sip.multi@demo.test", "Morgan Ellis")
@@ -118,17 +124,31 @@ class Command(BaseCommand):
                 code=code, defaults={"name": name, "region": region, "challenge_area": challenge}
             )
             schools = {}
-            for urn, school_name, joined in SCHOOLS[code]:
+            for number, (urn, school_name, joined) in enumerate(SCHOOLS[code]):
                 schools[urn], _ = School.objects.update_or_create(
                     urn=urn,
                     defaults={
                         "la": la,
                         "name": school_name,
+                        "establishment_number": f"{4100 + number}",
+                        "establishment_type": "Academy converter" if number % 3 == 2 else "Community school",
                         "phase": Phase.SECONDARY,
+                        "status": Status.OPEN,
+                        "statutory_low_age": 11,
+                        "statutory_high_age": 18 if number % 2 else 16,
+                        "number_of_pupils": 700 + 53 * number,
+                        "percentage_fsm": 38 if joined else 9 + 2.5 * number,
+                        "street": f"{number + 1} School Lane",
+                        "town": name,
+                        "postcode": POSTCODES[code].format(number + 1),
+                        "headteacher_name": HEADS[number % len(HEADS)],
+                        "ofsted_rating": OfstedRating.REQUIRES_IMPROVEMENT if joined else OFSTED_CYCLE[number % 3],
+                        "trust_name": f"{name} Learning Trust" if number % 3 == 2 else "",
                         "gaining_ground_joined": joined,
                         "gaining_ground_left": None,
                     },
                 )
+                seed_school(schools[urn], struggling=bool(joined))
             gaining_ground = [s for s in schools.values() if s.gaining_ground_joined]
             home_school = gaining_ground[0]
 

@@ -1,0 +1,56 @@
+import django_filters
+from django import forms
+
+from accounts.models import Role, User
+from sipportal.forms import GovukFormMixin
+from tenancy.academic_year import current_academic_year
+
+from .models import EligibilityAssessment, EligibilityCriterion, OfstedRating, Phase
+
+
+class FilterForm(GovukFormMixin, forms.Form):
+    pass
+
+
+def _sips(request):
+    # Built per request for the request's LA: a class-level queryset would run unscoped.
+    return User.objects.filter(memberships__role=Role.SIP, memberships__la=request.la).distinct().order_by("full_name")
+
+
+def _criteria(request):
+    return EligibilityCriterion.objects.order_by("number")
+
+
+class SchoolFilter(django_filters.FilterSet):
+    """Filters on the school list.
+
+    No Meta.model: every filter is declared, so none resolves a scoped manager at import.
+    """
+
+    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any phase")
+    gaining_ground = django_filters.ChoiceFilter(
+        label="Gaining Ground",
+        choices=[("yes", "In Gaining Ground"), ("no", "Not in Gaining Ground")],
+        empty_label="Any",
+        method="filter_gaining_ground",
+    )
+    sip = django_filters.ModelChoiceFilter(
+        label="SIP this year", queryset=_sips, empty_label="Any SIP", method="filter_sip"
+    )
+    criterion = django_filters.ModelChoiceFilter(
+        label="Meets Gaining Ground criterion", queryset=_criteria, empty_label="Any", method="filter_criterion"
+    )
+    ofsted_rating = django_filters.ChoiceFilter(label="Ofsted", choices=OfstedRating.choices, empty_label="Any")
+
+    class Meta:
+        form = FilterForm
+
+    def filter_gaining_ground(self, queryset, name, value):
+        current = {"gaining_ground_joined__isnull": False, "gaining_ground_left__isnull": True}
+        return queryset.filter(**current) if value == "yes" else queryset.exclude(**current)
+
+    def filter_sip(self, queryset, name, value):
+        return queryset.filter(sip_assignments__sip=value, sip_assignments__academic_year=current_academic_year())
+
+    def filter_criterion(self, queryset, name, value):
+        return queryset.filter(eligibility__criterion=value, eligibility__finding=EligibilityAssessment.Finding.MET)

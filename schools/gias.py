@@ -1,0 +1,276 @@
+"""Reading a Get Information about Schools extract (edubasealldataYYYYMMDD.csv).
+
+Only the columns below are read; the hundreds of others are ignored.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from tenancy.models import LocalAuthority, Region
+
+from .imports import Outcome, RowError
+from .models import OfstedRating, Phase, School, Status
+
+REQUIRED = (
+    "URN",
+    "LA (code)",
+    "EstablishmentName",
+    "EstablishmentStatus (name)",
+    "PhaseOfEducation (name)",
+)
+STATUS = {
+    "open": Status.OPEN,
+    "closed": Status.CLOSED,
+    "open, but proposed to close": Status.PROPOSED_TO_CLOSE,
+    "proposed to open": Status.PROPOSED_TO_OPEN,
+}
+PHASE = {
+    "secondary": Phase.SECONDARY,
+    "primary": Phase.PRIMARY,
+    "all-through": Phase.ALL_THROUGH,
+    "middle deemed secondary": Phase.MIDDLE_DEEMED_SECONDARY,
+    "middle deemed primary": Phase.MIDDLE_DEEMED_PRIMARY,
+    "nursery": Phase.NURSERY,
+    "16 plus": Phase.SIXTEEN_PLUS,
+    "not applicable": Phase.NOT_APPLICABLE,
+}
+OFSTED = {label.lower(): value for value, label in OfstedRating.choices} | {
+    "": "",
+    "not applicable": "",
+    "no data": "",
+    "insufficient evidence": "",
+}
+REGIONS = {label.lower(): value for value, label in Region.choices}
+# The fields an import may change, in the order the change list mentions them.
+FIELDS = (
+    "la_id",
+    "establishment_number",
+    "name",
+    "establishment_type",
+    "phase",
+    "status",
+    "statutory_low_age",
+    "statutory_high_age",
+    "number_of_pupils",
+    "percentage_fsm",
+    "street",
+    "town",
+    "postcode",
+    "headteacher_name",
+    "ofsted_rating",
+    "trust_name",
+    "opened_on",
+    "closed_on",
+)
+# Optional columns and the field each fills; a column that is absent leaves its field alone.
+OPTIONAL = {
+    "EstablishmentNumber": "establishment_number",
+    "TypeOfEstablishment (name)": "establishment_type",
+    "StatutoryLowAge": "statutory_low_age",
+    "StatutoryHighAge": "statutory_high_age",
+    "NumberOfPupils": "number_of_pupils",
+    "PercentageFSM": "percentage_fsm",
+    "Street": "street",
+    "Town": "town",
+    "Postcode": "postcode",
+    "OfstedRating (name)": "ofsted_rating",
+    "Trusts (name)": "trust_name",
+    "OpenDate": "opened_on",
+    "CloseDate": "closed_on",
+}
+HEAD_COLUMNS = ("HeadTitle (name)", "HeadFirstName", "HeadLastName")
+
+
+class GiasImporter:
+    """Upserts schools by URN.
+
+    For an LA import, other LAs' rows are skipped; a national import (la=None) takes every LA,
+    adding unknown LAs when the row names their region.
+    """
+
+    required_columns = REQUIRED
+
+    def __init__(self, *, la: LocalAuthority | None):
+        self.la = la
+        self.seen: dict[str, int] = {}
+        self.las = {la.code: la} if la else {x.code: x for x in LocalAuthority.objects.all()}
+
+    # --- reading one row -------------------------------------------------------------------
+    def parse(self, line: int, row: dict[str, str]):
+        errors: list[RowError] = []
+
+        def error(column: str, message: str) -> None:
+            errors.append(RowError(line, column, row.get(column, ""), message))
+
+        la_code = row["LA (code)"]
+        if self.la is not None and la_code != self.la.code:
+            return None, []  # another LA's school: skipped, not checked
+        urn = row["URN"]
+        if not re.fullmatch(r"\d{6}", urn):
+            error("URN", "A URN is 6 digits.")
+        if not re.fullmatch(r"\d{3}", la_code):
+            error("LA (code)", "An LA code is 3 digits.")
+        elif la_code not in self.las and REGIONS.get(row.get("GOR (name)", "").lower()) is None:
+            error("LA (code)", f"LA {la_code} is not in the portal; add it first, or include “GOR (name)”.")
+
+        values: dict = {"urn": urn, "la_code": la_code, "la_name": row.get("LA (name)", "")}
+        values["name"] = row["EstablishmentName"]
+        if not values["name"]:
+            error("EstablishmentName", "The school needs a name.")
+        values["status"] = STATUS.get(row["EstablishmentStatus (name)"].lower())
+        if values["status"] is None:
+            error("EstablishmentStatus (name)", "Not a status GIAS uses (Open, Closed, …).")
+        values["phase"] = PHASE.get(row["PhaseOfEducation (name)"].lower())
+        if values["phase"] is None:
+            error("PhaseOfEducation (name)", "Not a phase GIAS uses (Secondary, Primary, …).")
+
+        for column, name in OPTIONAL.items():
+            if column not in row:
+                continue
+            raw = row[column]
+            try:
+                values[name] = _convert(name, raw)
+            except ValueError as problem:
+                error(column, str(problem))
+        if all(column in row for column in HEAD_COLUMNS):
+            title = row["HeadTitle (name)"]
+            parts = [] if title.lower() in ("", "not applicable") else [title]
+            values["headteacher_name"] = " ".join(parts + [row["HeadFirstName"], row["HeadLastName"]]).strip()
+        low, high = values.get("statutory_low_age"), values.get("statutory_high_age")
+        if low is not None and high is not None and high < low:
+            error("StatutoryHighAge", "The highest age is below the lowest.")
+
+        # The file is read twice; only a different line with the same URN is a duplicate.
+        first_line = self.seen.setdefault(urn, line)
+        if first_line != line:
+            error("URN", f"This URN is already on line {first_line}.")
+        if not errors and values["la_code"] not in self.las:
+            values["region"] = REGIONS[row["GOR (name)"].lower()]
+        return values, errors
+
+    # --- checks against the database --------------------------------------------------------
+    def check_batch(self, batch, outcome: Outcome) -> None:
+        if self.la is None:
+            return
+        urns = [values["urn"] for _, values in batch]
+        # URNs are unique across England: one that another LA holds cannot be taken here. This
+        # reads only URN and LA code of other LAs' schools, to name the clash.
+        with scopes_disabled():
+            elsewhere = dict(School.objects.filter(urn__in=urns).exclude(la=self.la).values_list("urn", "la__code"))
+        for line, values in batch:
+            if values["urn"] in elsewhere:
+                outcome.add_error(
+                    RowError(
+                        line, "URN", values["urn"], f"This URN belongs to a school of LA {elsewhere[values['urn']]}."
+                    )
+                )
+                outcome.counts["rejected"] += 1
+
+    # --- writing ----------------------------------------------------------------------------
+    def write_batch(self, batch, outcome: Outcome) -> None:
+        urns = [values["urn"] for _, values in batch]
+        manager = School.objects if self.la else School.objects.with_scopes_disabled()
+        existing = {school.urn: school for school in manager.filter(urn__in=urns)}
+        to_create, to_update, changed_fields = [], [], set()
+        for _, values in batch:
+            la = self._la_for(values)
+            fields = {name: values[name] for name in FIELDS[1:] if name in values}
+            fields["la_id"] = la.pk
+            school = existing.get(values["urn"])
+            if school is None:
+                to_create.append(School(urn=values["urn"], **fields))
+                continue
+            differences = [name for name, value in fields.items() if getattr(school, name) != value]
+            if not differences:
+                outcome.counts["unchanged"] += 1
+                continue
+            for change in _notable_changes(school, fields):
+                outcome.add_change(change)
+            for name in differences:
+                setattr(school, name, fields[name])
+            changed_fields.update(differences)
+            to_update.append(school)
+        if to_create:
+            School.objects.bulk_create(to_create)
+            outcome.counts["created"] += len(to_create)
+        if to_update:
+            now = timezone.now()
+            for school in to_update:
+                school.updated_at = now  # bulk_update does not run auto_now
+            manager.bulk_update(to_update, sorted(changed_fields | {"updated_at"}))
+            outcome.counts["updated"] += len(to_update)
+
+    def _la_for(self, values) -> LocalAuthority:
+        code = values["la_code"]
+        if code not in self.las:
+            self.las[code], _ = LocalAuthority.objects.get_or_create(
+                code=code, defaults={"name": values["la_name"] or f"LA {code}", "region": values["region"]}
+            )
+        return self.las[code]
+
+
+def _convert(name: str, raw: str):
+    if name in ("statutory_low_age", "statutory_high_age", "number_of_pupils"):
+        if raw == "":
+            return None
+        if not raw.isdigit():
+            raise ValueError("Enter a whole number.")
+        return int(raw)
+    if name == "percentage_fsm":
+        if raw in ("", "SUPP", "NA"):
+            return None
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError("Enter a percentage, like 23.5.") from None
+        if not 0 <= value <= 100:
+            raise ValueError("A percentage is between 0 and 100.")
+        return value.quantize(Decimal("0.01"))
+    if name in ("opened_on", "closed_on"):
+        if raw == "":
+            return None
+        try:
+            return datetime.datetime.strptime(raw, "%d-%m-%Y").date()
+        except ValueError:
+            raise ValueError("Enter the date as DD-MM-YYYY.") from None
+    if name == "ofsted_rating":
+        if raw.lower() not in OFSTED:
+            raise ValueError("Not an Ofsted rating (Outstanding, Good, Requires improvement, …).")
+        return OFSTED[raw.lower()]
+    if name == "establishment_number":
+        if raw and not re.fullmatch(r"\d{4}", raw):
+            raise ValueError("An establishment number is 4 digits.")
+        return raw
+    if name == "postcode":
+        return raw.upper()[:10]
+    return raw[:200]
+
+
+def _notable_changes(school: School, fields: dict) -> list[dict]:
+    """What people should hear about: a new headteacher, a closure, a conversion."""
+    changes = []
+
+    def note(what: str) -> None:
+        changes.append({"urn": school.urn, "name": school.name, "change": what})
+
+    new_head = fields.get("headteacher_name")
+    if new_head is not None and school.headteacher_name and new_head != school.headteacher_name:
+        note(f"Headteacher changed from {school.headteacher_name} to {new_head or 'nobody recorded'}.")
+    new_status = fields.get("status")
+    if new_status in (Status.CLOSED, Status.PROPOSED_TO_CLOSE) and new_status != school.status:
+        note(f"Now {Status(new_status).label.lower()}.")
+    new_type = fields.get("establishment_type")
+    if (
+        new_type
+        and new_type != school.establishment_type
+        and "academ" in new_type.lower()
+        and "academ" not in school.establishment_type.lower()
+    ):
+        note(f"Converted: now {new_type} (was {school.establishment_type or 'not recorded'}).")
+    elif fields.get("trust_name") and fields["trust_name"] != school.trust_name:
+        note(f"Now in {fields['trust_name']}.")
+    return changes

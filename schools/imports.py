@@ -1,0 +1,241 @@
+"""Importing CSV files all or nothing, in bounded memory.
+
+Every import reads its file twice, streaming: first it checks every row and collects every
+error (with its line, column and value); only a file without errors is read again and written,
+in batches, inside one transaction. Either every row lands or none does.
+"""
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import audit_record
+
+from .models import DataImport
+
+BATCH_SIZE = 1000
+# Errors and changes beyond these are counted but not kept: a wholly wrong file of 50,000 rows
+# must not make a 50,000-entry page.
+KEEP_ERRORS = 1000
+KEEP_CHANGES = 1000
+# Spreadsheets run cells starting with these as formulas.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "value": self.value[:100], "message": self.message}
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read at all (not CSV, missing columns): reported as line-1 errors."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(errors[0].message)
+        self.errors = errors
+
+
+@dataclass
+class Outcome:
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "rejected": 0}
+    )
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    changes: list[dict] = field(default_factory=list)
+    change_count: int = 0
+    rows: int = 0
+
+    def add_error(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < KEEP_ERRORS:
+            self.errors.append(error)
+
+    def add_change(self, change: dict) -> None:
+        self.change_count += 1
+        if len(self.changes) < KEEP_CHANGES:
+            self.changes.append(change)
+
+
+class Importer(Protocol):
+    """What one kind of file knows: its columns, how to read a row, how to write a batch."""
+
+    required_columns: tuple[str, ...]
+
+    def parse(self, line: int, row: dict[str, str]) -> tuple[Any | None, list[RowError]]:
+        """Values ready to write, or None when the row belongs to nobody here (skipped)."""
+
+    def check_batch(self, batch: list[tuple[int, Any]], outcome: Outcome) -> None:
+        """Checks that need the database (run on the validation pass, a batch at a time)."""
+
+    def write_batch(self, batch: list[tuple[int, Any]], outcome: Outcome) -> None:
+        """Create or update the batch, counting what happened."""
+
+
+def decoded_lines(binary) -> Iterator[str]:
+    """Text lines of an uploaded CSV, whatever Excel or GIAS saved it as.
+
+    A UTF-8 byte-order mark means UTF-8. Otherwise the file is UTF-8 if it decodes as UTF-8,
+    else Windows-1252, which is what the Get Information about Schools download is.
+    """
+    binary.seek(0)
+    head = binary.read(64 * 1024)
+    binary.seek(0)
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        try:
+            # A multibyte character may be cut at the end of the sample; ignore only that.
+            head.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError as error:
+            encoding = "utf-8" if error.start >= len(head) - 3 else "cp1252"
+    return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
+
+
+def rows_of(binary, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each record; line 1 is the heading row."""
+    reader = csv.reader(decoded_lines(binary))
+    try:
+        headings = [h.strip() for h in next(reader)]
+    except (StopIteration, csv.Error, UnicodeDecodeError):
+        raise UnreadableFile([RowError(1, "", "", "The file is empty or is not a CSV file.")]) from None
+    missing = [column for column in required if column not in headings]
+    if missing:
+        raise UnreadableFile(
+            [RowError(1, column, "", f"The column “{column}” is missing from the heading row.") for column in missing]
+        )
+    index = {name: position for position, name in enumerate(headings)}
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            yield reader.line_num, {name: (values[i].strip() if i < len(values) else "") for name, i in index.items()}
+    except csv.Error as error:
+        raise UnreadableFile(
+            [RowError(reader.line_num, "", "", f"The file could not be read here: {error}.")]
+        ) from None
+
+
+def _batches(rows, size=BATCH_SIZE):
+    batch = []
+    for item in rows:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _progress_key(data_import: DataImport) -> str:
+    return f"data-import-progress:{data_import.pk}"
+
+
+def progress_of(data_import: DataImport) -> dict:
+    return cache.get(_progress_key(data_import)) or {"stage": "waiting", "rows": 0}
+
+
+def _report_progress(data_import: DataImport, stage: str, rows: int) -> None:
+    cache.set(_progress_key(data_import), {"stage": stage, "rows": rows}, timeout=3600)
+
+
+def _parsed(importer: Importer, binary, outcome: Outcome, *, checking: bool) -> Iterator[tuple[int, Any]]:
+    for line, row in rows_of(binary, importer.required_columns):
+        values, errors = importer.parse(line, row)
+        if checking:
+            outcome.rows += 1
+            for error in errors:
+                outcome.add_error(error)
+            if errors:
+                outcome.counts["rejected"] += 1
+            elif values is None:
+                outcome.counts["skipped"] += 1
+        if values is not None and not errors:
+            yield line, values
+
+
+def import_run(*, data_import: DataImport, importer: Importer) -> DataImport:
+    """Check the whole file, then write it all in one transaction, or nothing if any row is bad."""
+    DataImport.objects.filter(pk=data_import.pk).update(state=DataImport.State.RUNNING, started_at=timezone.now())
+    outcome = Outcome()
+    try:
+        with data_import.file.open("rb") as binary:
+            for batch in _batches(_parsed(importer, binary, outcome, checking=True)):
+                importer.check_batch(batch, outcome)
+                _report_progress(data_import, "checking", outcome.rows)
+    except UnreadableFile as error:
+        for row_error in error.errors:
+            outcome.add_error(row_error)
+
+    if outcome.error_count:
+        return _finish(data_import, outcome, DataImport.State.REJECTED)
+
+    rows_checked = outcome.rows
+    skipped = outcome.counts["skipped"]
+    with transaction.atomic():
+        # A second worker given the same import waits here, then finds it done.
+        locked = DataImport.objects.select_for_update().get(pk=data_import.pk)
+        if locked.state == DataImport.State.DONE:
+            return locked
+        with data_import.file.open("rb") as binary:
+            written = 0
+            for batch in _batches(_parsed(importer, binary, Outcome(), checking=False)):
+                importer.write_batch(batch, outcome)
+                written += len(batch)
+                _report_progress(data_import, "writing", written)
+        outcome.rows, outcome.counts["skipped"] = rows_checked, skipped
+        finished = _finish(data_import, outcome, DataImport.State.DONE)
+        audit_record(
+            action=Action.DATA_IMPORTED,
+            actor=data_import.requested_by,
+            la=data_import.la,
+            obj=data_import,
+            detail={"file": data_import.original_name, **outcome.counts},
+        )
+    return finished
+
+
+def _finish(data_import: DataImport, outcome: Outcome, state: str) -> DataImport:
+    data_import.state = state
+    data_import.finished_at = timezone.now()
+    data_import.rows_total = outcome.rows
+    data_import.counts = outcome.counts
+    data_import.errors = [e.as_dict() for e in sorted(outcome.errors, key=lambda e: (e.line, e.column))]
+    data_import.error_count = outcome.error_count
+    data_import.changes = outcome.changes
+    data_import.change_count = outcome.change_count
+    data_import.save(
+        update_fields=[
+            "state",
+            "finished_at",
+            "rows_total",
+            "counts",
+            "errors",
+            "error_count",
+            "changes",
+            "change_count",
+        ]
+    )
+    _report_progress(data_import, "finished", outcome.rows)
+    return data_import
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell value that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -1,0 +1,45 @@
+"""Import a Get Information about Schools extract from the command line.
+
+Without --la it imports every LA's rows (a site administrator's national import) and adds LAs
+the portal does not have yet, from the extract's "GOR (name)" region.
+"""
+
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+from django_scopes import scope, scopes_disabled
+
+from schools.models import DataImport
+from schools.services import data_import_run
+from tenancy.models import LocalAuthority
+
+
+class Command(BaseCommand):
+    help = "Import schools from a GIAS extract (edubasealldataYYYYMMDD.csv), all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--la", help="Only this LA's rows (3-digit code); the others are skipped.")
+
+    def handle(self, *args, path: Path, la: str | None, **options):
+        if not path.exists():
+            raise CommandError(f"{path} does not exist")
+        authority = None
+        if la:
+            authority = LocalAuthority.objects.filter(code=la).first()
+            if authority is None:
+                raise CommandError(f"No LA with code {la}")
+        with path.open("rb") as handle, scope(la=authority.pk) if authority else scopes_disabled():
+            data_import = DataImport(la=authority, kind=DataImport.Kind.GIAS, original_name=path.name[:255])
+            data_import.file.save(path.name, File(handle), save=False)
+            data_import.save()
+            data_import = data_import_run(data_import=data_import)
+        counts = ", ".join(f"{name} {count}" for name, count in data_import.counts.items())
+        if data_import.state != DataImport.State.DONE:
+            for error in data_import.errors[:50]:
+                self.stderr.write(f"line {error['line']}, {error['column']}: {error['message']} ({error['value']!r})")
+            raise CommandError(f"Nothing imported: {data_import.error_count} problems in {path.name}")
+        self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {counts}"))
+        for change in data_import.changes[:50]:
+            self.stdout.write(f"  {change['name']} ({change['urn']}): {change['change']}")

@@ -1,0 +1,159 @@
+"""Changes to schools, their results and their eligibility. Each writes its audit record."""
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from audit.models import Action
+from audit.services import audit_record
+from sipportal.errors import DomainError
+
+from .gias import GiasImporter
+from .imports import import_run
+from .models import DataImport, EligibilityAssessment, EligibilityCriterion, PerformanceResult, School
+from .results_csv import ResultsImporter
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class SchoolsError(DomainError):
+    pass
+
+
+def data_import_request(*, actor, la, kind: str, upload: UploadedFile) -> DataImport:
+    """Keep the uploaded file and start importing it in the background."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise SchoolsError("The file is larger than 200 MB; split it, or ask a site administrator.", field="file")
+    with transaction.atomic():
+        data_import = DataImport(la=la, kind=kind, original_name=upload.name[:255], requested_by=actor)
+        data_import.file.save(upload.name, upload, save=False)
+        data_import.save()
+        from .tasks import run_data_import
+
+        run_data_import.delay_on_commit(data_import.pk, la.pk)
+    return data_import
+
+
+def data_import_run(*, data_import: DataImport) -> DataImport:
+    """Run an import now (called by the task, and by the management command)."""
+    if data_import.kind == DataImport.Kind.GIAS:
+        importer = GiasImporter(la=data_import.la)
+    else:
+        importer = ResultsImporter(la=data_import.la, user=data_import.requested_by)
+    if data_import.la is None:
+        # A national extract spans every LA; only site administrators start one (import_gias).
+        with scopes_disabled():
+            return import_run(data_import=data_import, importer=importer)
+    return import_run(data_import=data_import, importer=importer)
+
+
+@transaction.atomic
+def school_set_gaining_ground(*, actor, school: School, joined: int | None, left: int | None, request=None) -> School:
+    """Record when a school joined (and left) Gaining Ground."""
+    if left is not None and joined is None:
+        raise SchoolsError("Enter the year it joined before the year it left.", field="gaining_ground_joined")
+    if left is not None and left < joined:
+        raise SchoolsError("It cannot leave before it joined.", field="gaining_ground_left")
+    before = {"joined": school.gaining_ground_joined, "left": school.gaining_ground_left}
+    school.gaining_ground_joined, school.gaining_ground_left = joined, left
+    school.full_clean()
+    school.save(update_fields=["gaining_ground_joined", "gaining_ground_left", "updated_at"])
+    audit_record(
+        action=Action.SCHOOL_CHANGED,
+        actor=actor,
+        request=request,
+        obj=school,
+        detail={"gaining_ground": {"from": before, "to": {"joined": joined, "left": left}}},
+    )
+    return school
+
+
+@transaction.atomic
+def results_save(*, actor, school: School, academic_year: int, rows: dict, versions: dict, request=None) -> int:
+    """Save one school's results for one year, by group.
+
+    `rows` maps group → field values; `versions` maps group → the version the person started
+    from (0 for a row that did not exist). A row someone else changed meanwhile is refused, so
+    nobody's figures are silently overwritten. Returns the number of rows changed.
+    """
+    existing = {
+        r.group: r
+        for r in PerformanceResult.objects.select_for_update().filter(school=school, academic_year=academic_year)
+    }
+    clashes = [
+        group for group in rows if (existing[group].version if group in existing else 0) != versions.get(group, 0)
+    ]
+    if clashes:
+        raise SchoolsError(
+            "Someone else changed these results while you were editing. Your figures are below; "
+            "check them against the latest ones and save again."
+        )
+    changed = 0
+    for group, values in rows.items():
+        result = existing.get(group)
+        empty = all(value is None for value in values.values())
+        if result is None:
+            if empty:
+                continue
+            result = PerformanceResult(school=school, academic_year=academic_year, group=group)
+        elif all(getattr(result, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(result, name, value)
+        result.version = (result.version or 0) + (1 if result.pk else 0)
+        result.updated_by = actor
+        result.full_clean()
+        result.save()
+        changed += 1
+    if changed:
+        audit_record(
+            action=Action.RESULTS_CHANGED,
+            actor=actor,
+            request=request,
+            obj=school,
+            detail={"academic_year": academic_year, "groups": sorted(rows)},
+        )
+    return changed
+
+
+@transaction.atomic
+def eligibility_record(
+    *,
+    actor,
+    school: School,
+    criterion: EligibilityCriterion,
+    finding: str,
+    evidence: str,
+    version: int,
+    followed_suggestion: bool = False,
+    request=None,
+) -> EligibilityAssessment:
+    """Record whether a school meets a Gaining Ground criterion, refusing stale edits."""
+    assessment, _ = EligibilityAssessment.objects.select_for_update().get_or_create(
+        school=school, criterion=criterion, defaults={"version": 0}
+    )
+    if assessment.version != version:
+        raise SchoolsError(
+            f"{assessment.assessed_by or 'Someone'} recorded this criterion while you were editing. "
+            "Your wording is below; check it against theirs and save again."
+        )
+    if finding == EligibilityAssessment.Finding.MET and not evidence.strip():
+        raise SchoolsError("Say what evidence shows the criterion is met.", field="evidence")
+    before = {"finding": assessment.finding, "evidence": assessment.evidence}
+    assessment.finding = finding
+    assessment.evidence = evidence.strip()
+    assessment.followed_suggestion = followed_suggestion
+    assessment.assessed_by = actor
+    assessment.assessed_at = timezone.now()
+    assessment.version += 1
+    assessment.full_clean()
+    assessment.save()
+    audit_record(
+        action=Action.ELIGIBILITY_RECORDED,
+        actor=actor,
+        request=request,
+        obj=school,
+        detail={"criterion": criterion.number, "from": before["finding"], "to": finding},
+    )
+    return assessment

@@ -1,0 +1,22 @@
+// While an import runs, ask for its progress every two seconds and say it in the live region;
+// when it finishes, show the result page. Without JavaScript the "Check again" link does this.
+const box = document.querySelector("[data-import-progress]");
+if (box) {
+  const status = box.querySelector("[data-import-status]");
+  const poll = async () => {
+    try {
+      const response = await fetch(box.dataset.importProgress, { headers: { Accept: "application/json" } });
+      const progress = await response.json();
+      if (progress.finished) {
+        window.location.reload();
+        return;
+      }
+      const verb = progress.stage === "writing" ? "written" : "checked";
+      status.textContent = `Importing: ${progress.rows} rows ${verb} so far.`;
+    } catch {
+      // A missed poll is retried on the next tick.
+    }
+    window.setTimeout(poll, 2000);
+  };
+  window.setTimeout(poll, 2000);
+}

@@ -1,0 +1,190 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
+
+from audit.models import Action, AuditEvent
+from schools.models import DataImport, School, Status
+from tenancy.models import LocalAuthority
+
+from .factories import SchoolFactory
+from .gias_files import gias_csv, gias_row
+
+
+def upload(client, content: bytes, name="edubasealldata20261101.csv", kind="gias", la_code="926"):
+    """Upload as a person would; the import task runs once the upload is committed, then the
+    result page is fetched."""
+    with client.capture(execute=True):
+        response = client.post(
+            reverse("schools:imports", args=[la_code]),
+            {"kind": kind, "file": SimpleUploadedFile(name, content, content_type="text/csv")},
+        )
+    if response.status_code == 302:
+        response = client.get(response["Location"])
+    assert response.status_code == 200
+    return response
+
+
+def latest_import(la):
+    with scope(la=la.pk):
+        return DataImport.objects.latest("created_at")
+
+
+def names(la) -> dict[str, str]:
+    with scope(la=la.pk):
+        return dict(School.objects.values_list("urn", "name"))
+
+
+@pytest.fixture
+def admin_client(client, world, django_capture_on_commit_callbacks):
+    client.force_login(world.a.la_admin)
+    client.capture = django_capture_on_commit_callbacks
+    return client
+
+
+def test_a_clean_extract_creates_updates_and_skips_other_las_rows(admin_client, world):
+    existing = world.a.other_school
+    rows = [
+        gias_row("900001", EstablishmentName="St Mary’s Church of England High School"),
+        gias_row(existing.urn, EstablishmentName="Renamed Academy"),
+        gias_row(world.a.school.urn, EstablishmentName=world.a.school.name),
+        gias_row("900002", la_code="302"),
+    ]
+    page = upload(admin_client, gias_csv(rows)).content.decode()
+    data_import = latest_import(world.a.la)
+    assert data_import.state == DataImport.State.DONE
+    assert data_import.counts == {"created": 1, "updated": 2, "unchanged": 0, "skipped": 1, "rejected": 0}
+    assert "Imported" in page
+    now = names(world.a.la)
+    assert now["900001"] == "St Mary’s Church of England High School"  # read as Windows-1252
+    assert now[existing.urn] == "Renamed Academy"
+    assert "900002" not in names(world.b.la) and "900002" not in now
+    with scope(la=world.a.la.pk):
+        school = School.objects.get(urn="900001")
+        event = AuditEvent.objects.get(action=Action.DATA_IMPORTED)
+    assert school.laestab == "9264001" and school.headteacher_name == "Ms Ada Lovelace"
+    assert school.opened_on == datetime.date(1975, 9, 1) and str(school.percentage_fsm) == "21.40"
+    assert event.actor == world.a.la_admin and event.detail["created"] == 1
+
+
+def test_importing_the_same_file_twice_changes_nothing_the_second_time(admin_client, world):
+    content = gias_csv([gias_row("900001"), gias_row("900003")])
+    upload(admin_client, content)
+    upload(admin_client, content)
+    assert latest_import(world.a.la).counts["unchanged"] == 2
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-8", True), ("utf-8", False), ("cp1252", False)])
+def test_utf8_with_or_without_a_bom_and_windows_1252_all_read_the_same(admin_client, world, encoding, bom):
+    name = "École Élan – Dudley’s Academy"
+    upload(admin_client, gias_csv([gias_row("900001", EstablishmentName=name)], encoding=encoding, bom=bom))
+    assert names(world.a.la)["900001"] == name
+
+
+def test_a_messy_file_changes_nothing_and_reports_every_bad_row(admin_client, world):
+    before = names(world.a.la)
+    rows = [
+        gias_row("900001"),  # line 2: fine
+        gias_row("12345"),  # line 3: bad URN
+        gias_row("900004", la_code="302"),  # line 4: another LA's row, skipped
+        gias_row("900001", EstablishmentName="Again"),  # line 5: duplicate URN
+        gias_row("900005", OpenDate="2025-09-01", StatutoryLowAge="18", StatutoryHighAge="11"),  # line 6
+        gias_row("900006", **{"EstablishmentStatus (name)": "Open-ish", "NumberOfPupils": "many"}),  # line 7
+        gias_row(world.b.school.urn),  # line 8: a URN that belongs to Barnet
+    ]
+    page = upload(admin_client, gias_csv(rows)).content.decode()
+    data_import = latest_import(world.a.la)
+    assert data_import.state == DataImport.State.REJECTED
+    found = {(e["line"], e["column"]) for e in data_import.errors}
+    assert found == {
+        (3, "URN"),
+        (5, "URN"),
+        (6, "OpenDate"),
+        (6, "StatutoryHighAge"),
+        (7, "EstablishmentStatus (name)"),
+        (7, "NumberOfPupils"),
+        (8, "URN"),
+    }
+    assert {"line": 3, "column": "URN", "value": "12345", "message": "A URN is 6 digits."} in data_import.errors
+    assert data_import.counts["rejected"] == 5 and data_import.counts["skipped"] == 1
+    assert "Nothing was imported: 7 problems in the file" in page
+    assert "This URN is already on line 2." in page
+    assert names(world.a.la) == before
+
+
+def test_a_missing_column_is_reported_and_nothing_is_read(admin_client, world):
+    headings = [h for h in __import__("tests.gias_files").gias_files.HEADINGS if h != "EstablishmentName"]
+    upload(admin_client, gias_csv([gias_row("900001")], headings=headings))
+    data_import = latest_import(world.a.la)
+    assert data_import.state == DataImport.State.REJECTED
+    assert data_import.errors == [
+        {
+            "line": 1,
+            "column": "EstablishmentName",
+            "value": "",
+            "message": "The column “EstablishmentName” is missing from the heading row.",
+        }
+    ]
+    assert "900001" not in names(world.a.la)
+
+
+def test_a_file_that_is_not_csv_is_refused_with_a_clear_error(admin_client, world):
+    response = upload(admin_client, b"%PDF-1.4", name="report.pdf")
+    assert "Choose a CSV file" in response.content.decode()
+
+
+def test_a_reimport_lists_new_heads_closures_and_conversions(admin_client, world):
+    with scopes_disabled():
+        for urn in ("900011", "900012", "900013"):
+            SchoolFactory(
+                la=world.a.la, urn=urn, headteacher_name="Ms Ada Lovelace", establishment_type="Community school"
+            )
+    rows = [
+        gias_row("900011", HeadFirstName="Grace", HeadLastName="Hopper"),
+        gias_row("900012", **{"EstablishmentStatus (name)": "Closed", "CloseDate": "31-08-2026"}),
+        gias_row("900013", **{"TypeOfEstablishment (name)": "Academy converter", "Trusts (name)": "Broad Trust"}),
+    ]
+    page = upload(admin_client, gias_csv(rows)).content.decode()
+    changes = {c["urn"]: c["change"] for c in latest_import(world.a.la).changes}
+    assert changes == {
+        "900011": "Headteacher changed from Ms Ada Lovelace to Ms Grace Hopper.",
+        "900012": "Now closed.",
+        "900013": "Converted: now Academy converter (was Community school).",
+    }
+    assert "Changes to note" in page
+    with scope(la=world.a.la.pk):
+        assert School.objects.get(urn="900012").status == Status.CLOSED
+
+
+@pytest.mark.parametrize("role", ["sip", "head", "governor"])
+def test_only_la_admins_import(client, world, role):
+    client.force_login(world.a.people[role])
+    assert client.get(reverse("schools:imports", args=["926"])).status_code == 403
+
+
+def test_the_site_admins_national_import_takes_every_la_and_adds_missing_ones(world, tmp_path):
+    path = tmp_path / "edubasealldata20261101.csv"
+    path.write_bytes(
+        gias_csv(
+            [
+                gias_row("900021", la_code="926"),
+                gias_row("900022", la_code="302"),
+                gias_row("900023", la_code="873", **{"LA (name)": "Cambridgeshire"}),
+            ]
+        )
+    )
+    call_command("import_gias", str(path), stdout=open("/dev/null", "w"))
+    cambridgeshire = LocalAuthority.objects.get(code="873")
+    assert cambridgeshire.name == "Cambridgeshire" and cambridgeshire.region == "east"
+    assert "900021" in names(world.a.la) and "900022" in names(world.b.la) and "900023" in names(cambridgeshire)
+
+
+def test_a_national_import_refuses_an_unknown_la_without_a_region(world, tmp_path):
+    path = tmp_path / "extract.csv"
+    path.write_bytes(gias_csv([gias_row("900031", la_code="999", **{"GOR (name)": ""})]))
+    with pytest.raises(CommandError, match="Nothing imported: 1 problems"):
+        call_command("import_gias", str(path), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    assert not LocalAuthority.objects.filter(code="999").exists()
