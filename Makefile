@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install system-packages python-packages assets lint clean
+.PHONY: demo test bench install system-packages python-packages assets lint clean
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput
@@ -18,6 +18,11 @@ demo: install
 
 test: install
 	$(BIN)/pytest
+
+# Timings and memory on PostgreSQL (database sipportal_bench, made afresh each run).
+bench: install
+	cd bench && ../$(BIN)/python bench_school_list.py
+	cd bench && ../$(BIN)/python bench_gias_import.py
 
 install: system-packages python-packages assets
 

@@ -85,6 +85,9 @@ OPTIONAL = {
 HEAD_COLUMNS = ("HeadTitle (name)", "HeadFirstName", "HeadLastName")
 
 
+COLUMNS = frozenset(REQUIRED) | set(OPTIONAL) | set(HEAD_COLUMNS) | {"LA (name)", "GOR (name)"}
+
+
 class GiasImporter:
     """Upserts schools by URN.
 
@@ -93,6 +96,7 @@ class GiasImporter:
     """
 
     required_columns = REQUIRED
+    columns = COLUMNS
 
     def __init__(self, *, la: LocalAuthority | None):
         self.la = la

@@ -75,6 +75,8 @@ class Importer(Protocol):
     """What one kind of file knows: its columns, how to read a row, how to write a batch."""
 
     required_columns: tuple[str, ...]
+    # Every column the importer reads; the others (hundreds, in a GIAS extract) are never copied.
+    columns: frozenset[str]
 
     def parse(self, line: int, row: dict[str, str]) -> tuple[Any | None, list[RowError]]:
         """Values ready to write, or None when the row belongs to nobody here (skipped)."""
@@ -107,7 +109,7 @@ def decoded_lines(binary) -> Iterator[str]:
     return io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
 
 
-def rows_of(binary, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def rows_of(binary, required: tuple[str, ...], wanted: frozenset[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each record; line 1 is the heading row."""
     reader = csv.reader(decoded_lines(binary))
     try:
@@ -119,7 +121,7 @@ def rows_of(binary, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, 
         raise UnreadableFile(
             [RowError(1, column, "", f"The column “{column}” is missing from the heading row.") for column in missing]
         )
-    index = {name: position for position, name in enumerate(headings)}
+    index = {name: position for position, name in enumerate(headings) if name in wanted}
     try:
         for values in reader:
             if not any(v.strip() for v in values):
@@ -155,7 +157,7 @@ def _report_progress(data_import: DataImport, stage: str, rows: int) -> None:
 
 
 def _parsed(importer: Importer, binary, outcome: Outcome, *, checking: bool) -> Iterator[tuple[int, Any]]:
-    for line, row in rows_of(binary, importer.required_columns):
+    for line, row in rows_of(binary, importer.required_columns, importer.columns):
         values, errors = importer.parse(line, row)
         if checking:
             outcome.rows += 1

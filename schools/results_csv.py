@@ -52,6 +52,7 @@ def parse_academic_year(raw: str) -> int | None:
 
 class ResultsImporter:
     required_columns = REQUIRED
+    columns = frozenset(COLUMNS)
 
     def __init__(self, *, la, user=None):
         self.la = la
