@@ -7,6 +7,8 @@ person confirming or overriding it sees exactly why.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tenancy.academic_year import academic_year_label as label
+
 from .models import EligibilityAssessment, EligibilityCriterion, NationalAverage, PerformanceResult, PupilGroup
 
 Finding = EligibilityAssessment.Finding
@@ -58,7 +60,7 @@ def _threshold_but_low_progress(results, national) -> Suggestion:
         if nat is None or None in (mine.five_ac_em, mine.progress_english, mine.progress_maths):
             continue
         numbers = [
-            f"{year}: 5+ A*–C incl. English and maths {mine.five_ac_em}%",
+            f"{label(year)}: 5+ A*–C incl. English and maths {mine.five_ac_em}%",
             f"expected progress in English {mine.progress_english}% (national {nat.progress_english}%)",
             f"expected progress in maths {mine.progress_maths}% (national {nat.progress_maths}%)",
         ]
@@ -80,7 +82,7 @@ def _no_improvement(results, national) -> Suggestion:
         if latest - 1 in rates and latest - 2 in rates:
             first, last = rates[latest - 2], rates[latest]
             rise = last - first
-            numbers = [f"{y}: {rates[y]:.1f}%" for y in (latest - 2, latest - 1, latest)] + [
+            numbers = [f"{label(y)}: {rates[y]:.1f}%" for y in (latest - 2, latest - 1, latest)] + [
                 f"change over three years: {rise:+.1f} points"
             ]
             return Suggestion(Finding.MET if rise <= LITTLE_IMPROVEMENT_POINTS else Finding.NOT_MET, text, numbers)
@@ -97,7 +99,7 @@ def _cva_below(results, national) -> Suggestion:
         r = years[year]
         if r.cva is None or r.cva_upper is None:
             continue
-        numbers = [f"{year}: CVA {r.cva} (confidence interval {r.cva_lower} to {r.cva_upper}); national 1000"]
+        numbers = [f"{label(year)}: CVA {r.cva} (confidence interval {r.cva_lower} to {r.cva_upper}); national 1000"]
         return Suggestion(Finding.MET if r.cva_upper < NATIONAL_CVA else Finding.NOT_MET, text, numbers)
     return Suggestion(None, text, ["No year has a CVA with its confidence interval."])
 
@@ -118,7 +120,7 @@ def _fsm_gap(results, national) -> Suggestion:
             continue
         gap, national_gap = values[1] - values[0], values[3] - values[2]
         numbers = [
-            f"{year}: FSM {values[0]}%, other pupils {values[1]}%: a gap of {gap:.1f} points",
+            f"{label(year)}: FSM {values[0]}%, other pupils {values[1]}%: a gap of {gap:.1f} points",
             f"national: FSM {values[2]}%, other pupils {values[3]}%: a gap of {national_gap:.1f} points",
         ]
         met = gap - national_gap >= FSM_GAP_MARGIN_POINTS

@@ -91,7 +91,7 @@ def test_cva_is_significantly_below_only_when_the_whole_interval_is_below_1000()
     below = suggest(Rule.CVA_BELOW, [result(2024, cva=985, cva_lower=979, cva_upper=991)], [])
     straddles = suggest(Rule.CVA_BELOW, [result(2024, cva=995, cva_lower=988, cva_upper=1002)], [])
     assert below.finding == "met" and straddles.finding == "not-met"
-    assert below.numbers == ["2024: CVA 985 (confidence interval 979 to 991); national 1000"]
+    assert below.numbers == ["2024/25: CVA 985 (confidence interval 979 to 991); national 1000"]
 
 
 def test_an_fsm_gap_ten_points_wider_than_nationally_is_significant():
