@@ -6,14 +6,23 @@ from tenancy.models import LocalAuthority
 
 from .access import LaAccess, access_for
 
+# Where each kind of object keeps its LA: directly, through its school, or through the SIP
+# assignment it belongs to.
+_LA_PATHS = (("la_id",), ("school", "la_id"), ("assignment", "school", "la_id"))
+
 
 def la_id_of(obj) -> int | None:
     if isinstance(obj, LocalAuthority):
         return obj.pk
-    la_id = getattr(obj, "la_id", None)
-    if la_id is None and getattr(obj, "school", None) is not None:
-        la_id = obj.school.la_id
-    return la_id
+    for path in _LA_PATHS:
+        value = obj
+        for name in path:
+            value = getattr(value, name, None)
+            if value is None:
+                break
+        if value is not None:
+            return value
+    return None
 
 
 def access_to(user, obj) -> LaAccess | None:

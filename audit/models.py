@@ -24,6 +24,11 @@ class Action(models.TextChoices):
     RESULTS_CHANGED = "results.changed", "Changed performance data"
     ELIGIBILITY_RECORDED = "eligibility.recorded", "Recorded Gaining Ground eligibility"
     SCHOOL_CHANGED = "school.changed", "Changed a school's record"
+    SIP_ASSIGNED = "caseload.assigned", "Assigned a SIP to a school"
+    VISIT_PLANNED = "visit.planned", "Planned a visit"
+    VISIT_FINALISED = "visit.finalised", "Finalised a visit record"
+    VISIT_AMENDED = "visit.amended", "Amended a finalised visit record"
+    PRIORITY_CHANGED = "priority.changed", "Changed a school priority"
 
 
 class AuditEvent(models.Model):

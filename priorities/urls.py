@@ -1,4 +1,12 @@
-"""Pages arrive with the features of this app; they live under /la/<la_code>/schools/<urn>/."""
+"""The school's improvement priorities, under /la/<la_code>/schools/<urn>/priorities/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "priorities"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.priority_list, name="list"),
+    path("new/", views.priority_edit, name="new"),
+    path("<int:priority_id>/", views.priority_edit, name="edit"),
+]

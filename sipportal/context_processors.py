@@ -21,7 +21,8 @@ def _navigation(request, la):
     user = request.user
     items = [("Overview", reverse("la:home", args=[la.code]))]
     if user.has_perm("visits.view_caseload", la):
-        items.append(("My schools", reverse("visits:caseload", args=[la.code])))
+        label = "Caseload" if user.has_perm("visits.manage_caseload", la) else "My schools"
+        items.append((label, reverse("visits:caseload", args=[la.code])))
     if user.has_perm("schools.view_school_list", la):
         items.append(("Schools", reverse("schools:list", args=[la.code])))
     if user.has_perm("accounts.manage_people", la):

@@ -10,7 +10,7 @@ la_patterns = [
     path("", include("tenancy.urls")),
     path("", include(people_urls)),
     path("schools/", include("schools.urls")),
-    path("caseload/", include("visits.urls")),
+    path("", include("visits.urls")),
     path("audit/", include("audit.urls")),
 ]
 

@@ -1,4 +1,8 @@
-"""English academic years run from 1 September to 31 August; we name one by the year it starts."""
+"""English academic years run from 1 September to 31 August; we name one by the year it starts.
+
+Terms, for the "no visit this term" check: autumn 1 September–31 December, spring 1 January–
+31 March, summer 1 April–31 August.
+"""
 
 import datetime
 
@@ -15,3 +19,16 @@ def current_academic_year() -> int:
 
 def academic_year_label(start_year: int) -> str:
     return f"{start_year}/{str(start_year + 1)[-2:]}"
+
+
+def academic_year_dates(start_year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(start_year, 9, 1), datetime.date(start_year + 1, 8, 31)
+
+
+def term_of(day: datetime.date) -> tuple[str, datetime.date, datetime.date]:
+    """(name, first day, last day) of the term the day falls in."""
+    if day.month >= 9:
+        return "autumn", datetime.date(day.year, 9, 1), datetime.date(day.year, 12, 31)
+    if day.month <= 3:
+        return "spring", datetime.date(day.year, 1, 1), datetime.date(day.year, 3, 31)
+    return "summer", datetime.date(day.year, 4, 1), datetime.date(day.year, 8, 31)

@@ -1,11 +1,15 @@
+import datetime
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, User
+from priorities.models import Priority
 from schools.models import DataImport, PerformanceResult, School
 from tenancy.academic_year import current_academic_year
 from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
-from visits.models import SipAssignment
+from visits.models import NextStep, SipAssignment, Visit
 
 PASSWORD = "correct horse battery staple"
 
@@ -96,3 +100,36 @@ class PerformanceResultFactory(factory.django.DjangoModelFactory):
 
     school = factory.SubFactory(SchoolFactory)
     academic_year = 2024
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Priority
+
+    school = factory.SubFactory(SchoolFactory)
+    title = factory.Sequence(lambda n: f"Priority {n}")
+    key_focus_areas = "Progress of the tracked groups"
+    starts_on = datetime.date(2026, 9, 1)
+    ends_on = datetime.date(2027, 7, 31)
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    assignment = factory.SubFactory(SipAssignmentFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate())
+    kind = Visit.Kind.STANDARD
+    length_days = Decimal("1.0")
+    state = Visit.State.DRAFT
+    summary = "Agreed with the headteacher."
+
+
+class NextStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NextStep
+
+    visit = factory.SubFactory(VisitFactory)
+    action = factory.Sequence(lambda n: f"Action {n}")
+    owner = "Ms Ada Lovelace"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))

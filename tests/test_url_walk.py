@@ -12,8 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
+from visits.models import SipAssignment
 
-from .factories import DataImportFactory, InvitationFactory
+from .factories import DataImportFactory, InvitationFactory, PriorityFactory, VisitFactory
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -65,6 +66,9 @@ def samples_for(la_world, world):
         membership = Membership.objects.get(user=la_world.head, role=Role.HEADTEACHER)
         invitation = InvitationFactory(la=la_world.la, email=f"walk-{la_world.la.code}@example.org")
         data_import = DataImportFactory(la=la_world.la)
+        assignment = SipAssignment.objects.get(school=la_world.school)
+        visit = VisitFactory(assignment=assignment)
+        priority = PriorityFactory(school=la_world.school)
     return {
         "la_code": la_world.la.code,
         "urn": la_world.school.urn,
@@ -73,6 +77,8 @@ def samples_for(la_world, world):
         "import_id": data_import.pk,
         "year": 2024,
         "number": 1,
+        "visit_id": visit.pk,
+        "priority_id": priority.pk,
     }
 
 
