@@ -16,6 +16,7 @@ from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 from visits.models import GAINING_GROUND_EXTRA_DAYS, STANDARD_DAYS, SipAssignment
 
 from ._demo_results import seed_national, seed_school
+from ._demo_visits import seed_visits
 
 DEMO_PASSWORD = "sip-portal-demo"  # noqa: S105  (published demo accounts only)
 
@@ -157,11 +158,13 @@ class Command(BaseCommand):
             sip = self._person(f"sip.{code}@demo.test", f"{name} SIP")
             Membership.objects.get_or_create(user=sip, role=Role.SIP, la=la, school=None)
             for school in gaining_ground:
-                SipAssignment.objects.update_or_create(
+                assignment, _ = SipAssignment.objects.update_or_create(
                     school=school,
                     academic_year=year,
                     defaults={"sip": sip, "days_allocated": STANDARD_DAYS + GAINING_GROUND_EXTRA_DAYS},
                 )
+                if school == home_school:
+                    seed_visits(assignment, school.headteacher_name)
             head = self._person(f"head.{code}@demo.test", f"Headteacher of {home_school.name}")
             Membership.objects.get_or_create(user=head, role=Role.HEADTEACHER, la=la, school=home_school)
             governor = self._person(f"governor.{code}@demo.test", f"Chair of Governors, {home_school.name}")

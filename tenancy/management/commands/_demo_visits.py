@@ -1,0 +1,105 @@
+"""Priorities and visits for the demo's Gaining Ground schools, so the caseload shows a real year.
+
+Dates are placed in the current academic year; running the seed again changes nothing.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from priorities.models import Priority
+from visits.agenda import agenda_template
+from visits.models import NextStep, PriorityEvaluation, SipAssignment, Visit, VisitPerson
+
+PRIORITIES = [
+    ("Accelerate progress in maths for FSM boys", "Tracking every half term; intervention groups in Years 9 and 10"),
+    ("Assessment for learning in English", "APP in Key Stage 3; peer assessment in every lesson"),
+    ("Governors' challenge on pupil progress", "Data workshops; a governor linked to each core subject"),
+]
+
+
+def seed_visits(assignment: SipAssignment, head_name: str) -> None:
+    year = assignment.academic_year
+    start = datetime.date(year, 9, 1)
+    priorities = []
+    for position, (title, focus) in enumerate(PRIORITIES, start=1):
+        priority, _ = Priority.objects.get_or_create(
+            school=assignment.school,
+            title=title,
+            defaults={
+                "key_focus_areas": focus,
+                "starts_on": start,
+                "ends_on": datetime.date(year + 1, 7, 31),
+                "position": position,
+            },
+        )
+        priorities.append(priority)
+
+    autumn = datetime.date(year, 10, 7)
+    visit, created = Visit.objects.get_or_create(
+        assignment=assignment,
+        date=autumn,
+        defaults={
+            "kind": Visit.Kind.GAINING_GROUND,
+            "length_days": Decimal("1.0"),
+            "state": Visit.State.FINAL,
+            "agenda": agenda_template(Visit.Kind.GAINING_GROUND),
+            "classroom_evidence": "Five lessons seen with the deputy head; AfL strong in maths, patchy in English.",
+            "tracked_pupils": "Six of the eight tracked Year 10 pupils are on track for their maths target.",
+            "documents_seen": "Half-termly tracking data; the AfL development plan.",
+            "summary": "Maths intervention is working for FSM boys. English AfL has slipped because two "
+            "teachers left in September; the plan is adjusted and training moves to the spring term.",
+            "private_notes": "Head of English stretched; keep an eye on capacity.",
+            "finalised_at": timezone.now(),
+            "finalised_by": assignment.sip,
+        },
+    )
+    if created:
+        VisitPerson.objects.bulk_create(
+            [
+                VisitPerson(visit=visit, name=head_name, role="Headteacher"),
+                VisitPerson(visit=visit, name="Mrs Helen Marsh", role="Chair of governors"),
+            ]
+        )
+        PriorityEvaluation.objects.bulk_create(
+            [
+                PriorityEvaluation(
+                    visit=visit, priority=priorities[0], status="on-track", evidence="FSM boys up 6 points."
+                ),
+                PriorityEvaluation(
+                    visit=visit,
+                    priority=priorities[1],
+                    status="slipping",
+                    evidence="AfL seen in two of five lessons.",
+                    cause=PriorityEvaluation.Cause.UNEXPECTED,
+                    response="Adjust the plan: cover arranged, training moved to January.",
+                ),
+                PriorityEvaluation(visit=visit, priority=priorities[2], status="on-track", evidence="Workshop booked."),
+            ]
+        )
+        NextStep.objects.bulk_create(
+            [
+                NextStep(
+                    visit=visit,
+                    action="Publish the revised AfL plan to staff",
+                    owner=head_name,
+                    due_on=datetime.date(year, 11, 1),
+                ),
+                NextStep(
+                    visit=visit,
+                    action="Analyse the autumn maths check for FSM boys",
+                    owner="Mr Tom Hartley",
+                    due_on=datetime.date(year + 1, 1, 15),
+                ),
+            ]
+        )
+    for day, kind in (
+        (datetime.date(year, 12, 9), Visit.Kind.GAINING_GROUND),
+        (datetime.date(year + 1, 2, 10), Visit.Kind.GOVERNORS),
+    ):
+        Visit.objects.get_or_create(
+            assignment=assignment,
+            date=day,
+            defaults={"kind": kind, "length_days": Decimal("1.0"), "agenda": agenda_template(kind)},
+        )
