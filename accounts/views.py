@@ -11,6 +11,7 @@ from django_tables2 import RequestConfig
 from audit.models import Action
 from audit.services import audit_record
 from sipportal.errors import DomainError
+from sipportal.forms import add_domain_error
 
 from . import services
 from .forms import AcceptInvitationForm, InvitationForm, PlaceForm, QueuedPasswordResetForm, SignInForm
@@ -45,10 +46,6 @@ def _require_people_manager(request):
         raise PermissionDenied
 
 
-def _form_errors_from(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def people(request, la_code):
     _require_people_manager(request)
     table = MembershipTable(Membership.objects.select_related("user", "la", "school"))
@@ -81,7 +78,7 @@ def membership_edit(request, la_code, membership_id):
                     request=request,
                 )
             except DomainError as error:
-                _form_errors_from(form, error)
+                add_domain_error(form, error)
             else:
                 messages.success(request, f"{membership.user} is now {membership.describe()}.")
                 return redirect("people:list", la_code)
@@ -104,7 +101,7 @@ def invitation_new(request, la_code):
                 actor=request.user, la=request.la, request=request, **form.cleaned_data
             )
         except DomainError as error:
-            _form_errors_from(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("people:invitations", la_code)

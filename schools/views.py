@@ -9,6 +9,7 @@ from django_tables2 import RequestConfig
 from audit.models import Action
 from audit.services import audit_record
 from sipportal.errors import DomainError
+from sipportal.forms import add_domain_error
 from sipportal.streaming import csv_download
 from tenancy.academic_year import academic_year_label, current_academic_year
 from visits.models import SipAssignment
@@ -23,10 +24,6 @@ from .models import DataImport, EligibilityAssessment, EligibilityCriterion, Nat
 from .results_csv import COLUMNS as RESULTS_COLUMNS
 from .selectors import get_school_for_edit, get_school_for_user, school_list_rows
 from .tables import EXPORT_COLUMNS, SchoolTable
-
-
-def _form_error(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def school_list(request, la_code):
@@ -198,7 +195,7 @@ def gaining_ground_edit(request, la_code, urn):
                 request=request,
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Gaining Ground membership of {school.name} saved.")
             return redirect("schools:detail", la_code, urn)
@@ -218,7 +215,7 @@ def results_edit(request, la_code, urn, year):
                 actor=request.user, school=school, academic_year=year, rows=rows, versions=versions, request=request
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Results for {academic_year_label(year)} saved ({changed} groups changed).")
             return redirect("schools:detail", la_code, urn)
@@ -254,7 +251,7 @@ def eligibility_edit(request, la_code, urn, number):
                 actor=request.user, school=school, criterion=criterion, request=request, **form.cleaned_data
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Criterion {criterion.number} recorded for {school.name}.")
             return redirect(reverse("schools:detail", args=[la_code, urn]) + "#eligibility")
@@ -279,7 +276,7 @@ def imports(request, la_code):
                 actor=request.user, la=request.la, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
             )
         except DomainError as error:
-            _form_error(form, error)
+            add_domain_error(form, error)
         else:
             return redirect("schools:import", la_code, data_import.pk)
     recent = DataImport.objects.select_related("requested_by")[:20]

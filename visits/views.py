@@ -7,6 +7,7 @@ from django.utils import timezone
 from priorities.models import Priority
 from schools.selectors import get_school_for_user
 from sipportal.errors import DomainError
+from sipportal.forms import add_domain_error
 from tenancy.academic_year import academic_year_label, current_academic_year
 
 from . import services
@@ -75,7 +76,7 @@ def assign(request, la_code):
                 request=request,
             )
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_domain_error(form, error)
         else:
             messages.success(
                 request, f"{form.cleaned_data['sip']} is the SIP of {school.name} for {academic_year_label(year)}."
@@ -115,7 +116,7 @@ def visit_new(request, la_code, urn):
         try:
             visit = services.visit_plan(actor=request.user, assignment=assignment, request=request, **form.cleaned_data)
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            add_domain_error(form, error)
         else:
             messages.success(request, f"Visit planned for {visit.date:%-d %B %Y}.")
             return redirect("visits:visit", la_code, urn, visit.pk)
@@ -225,8 +226,7 @@ def visit_record(request, la_code, urn, visit_id):
                     request=request,
                 )
             except DomainError as error:
-                target = forms["main"]
-                target.add_error(error.field if error.field in target.fields else None, error.message)
+                add_domain_error(forms["main"], error)
             else:
                 if "finalise" in request.POST:
                     return redirect("visits:finalise", la_code, urn, visit.pk)
