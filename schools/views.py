@@ -88,7 +88,8 @@ def school_detail(request, la_code, urn):
             "charts": _charts(results, national),
             "criteria": _criteria_with_findings(school, results, national),
             "result_years": sorted({r.academic_year for r in results}, reverse=True),
-            "entry_year": max((r.academic_year for r in results), default=year - 1) + 1,
+            # The next year without results, but never one that has not started.
+            "entry_year": min(max((r.academic_year for r in results), default=year - 1) + 1, year),
         },
     )
 
