@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import School
+from .models import DataImport, EligibilityCriterion, NationalAverage, School
 
 
 @admin.register(School)
@@ -8,3 +8,34 @@ class SchoolAdmin(admin.ModelAdmin):
     list_display = ("name", "urn", "la", "phase", "gaining_ground_joined")
     list_filter = ("la", "phase")
     search_fields = ("name", "urn")
+
+
+@admin.register(EligibilityCriterion)
+class EligibilityCriterionAdmin(admin.ModelAdmin):
+    """Site administrators mark the criteria "most likely to be in evidence" (italic in the handbook)."""
+
+    list_display = ("number", "text", "most_likely", "rule")
+    list_editable = ("most_likely",)
+    readonly_fields = ("number", "text", "rule")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NationalAverage)
+class NationalAverageAdmin(admin.ModelAdmin):
+    list_display = ("academic_year", "group", "five_ac_em", "progress_english", "progress_maths")
+    list_filter = ("academic_year", "group")
+
+
+@admin.register(DataImport)
+class DataImportAdmin(admin.ModelAdmin):
+    list_display = ("original_name", "kind", "la", "state", "created_at", "error_count")
+    list_filter = ("kind", "state", "la")
+    readonly_fields = [f.name for f in DataImport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -374,3 +374,24 @@ def test_the_la_caseload_costs_the_same_queries_for_1_or_150_schools(client, wor
     many, rows = _caseload_queries(client, path)
     assert rows == 151 and many == few
     assert NextStep.objects.count() == 150
+
+
+def test_the_caseload_sorts_and_filters(client, world):
+    with scopes_disabled():
+        assignment = SipAssignment.objects.get(school=world.a.school)
+        other = SipAssignmentFactory(school=world.a.other_school, sip=world.a.sip)
+        VisitFactory(assignment=other, date=datetime.date(2026, 10, 1), state="final", finalised_at="2026-10-01T16:00Z")
+        NextStepFactory(visit=VisitFactory(assignment=assignment, state="final", finalised_at="2026-10-01T16:00Z"))
+    client.force_login(world.a.la_admin)
+    path = reverse("visits:caseload", args=["926"])
+
+    def names(query):
+        return [row.school.name for row in client.get(path + query).context["rows"]]
+
+    assert names("?sort=school") == sorted(names("?sort=school"))
+    assert names("?sort=-school") == sorted(names("?sort=school"), reverse=True)
+    assert names("?sort=-open")[0] == world.a.school.name
+    assert names("?gaining_ground=yes") == [world.a.school.name]
+    assert names("?gaining_ground=no") == [world.a.other_school.name]
+    html = client.get(path + "?sort=school").content.decode()
+    assert 'aria-sort="ascending"' in html

@@ -23,6 +23,28 @@ from .forms import (
 from .models import SipAssignment, Visit, standard_allocation
 from .selectors import caseload_rows, get_visit_for_user, warnings_for
 
+# Sortable caseload columns: URL key → ordering field, and the column headings in order.
+CASELOAD_SORTS = {
+    "school": "school__name",
+    "sip": "sip__full_name",
+    "days": "days_used",
+    "last": "last_visit",
+    "next": "next_visit",
+    "open": "open_steps",
+    "overdue": "overdue_steps",
+}
+CASELOAD_COLUMNS = [
+    ("school", "School"),
+    ("sip", "SIP"),
+    ("gaining-ground", "Gaining Ground"),
+    ("days", "Days used of allocated"),
+    ("last", "Last visit"),
+    ("next", "Next visit"),
+    ("open", "Open next steps"),
+    ("overdue", "Overdue"),
+    ("warnings", "Warnings"),
+]
+
 
 def caseload(request, la_code):
     """A SIP's schools this year; for an LA administrator, every SIP's, with warnings."""
@@ -34,7 +56,14 @@ def caseload(request, la_code):
     mine_only = not is_manager or request.GET.get("show") == "mine"
     if mine_only:
         assignments = assignments.filter(sip=request.user)
-    rows = list(caseload_rows(assignments).order_by("sip__full_name", "school__name"))
+    gaining_ground = request.GET.get("gaining_ground")
+    if gaining_ground in ("yes", "no"):
+        current = {"school__gaining_ground_joined__isnull": False, "school__gaining_ground_left__isnull": True}
+        assignments = assignments.filter(**current) if gaining_ground == "yes" else assignments.exclude(**current)
+    sort = request.GET.get("sort", "")
+    column = CASELOAD_SORTS.get(sort.lstrip("-"))
+    order = [f"-{column}" if sort.startswith("-") else column] if column else []
+    rows = list(caseload_rows(assignments).order_by(*order, "sip__full_name", "school__name"))
     for row in rows:
         row.warnings = warnings_for(row)
     if request.GET.get("warnings") == "yes":
@@ -54,6 +83,10 @@ def caseload(request, la_code):
             "mine_only": mine_only,
             "upcoming": upcoming,
             "warnings_only": request.GET.get("warnings") == "yes",
+            "sort": sort,
+            "sortable": CASELOAD_SORTS.keys(),
+            "gaining_ground": gaining_ground,
+            "columns": [(key, label) for key, label in CASELOAD_COLUMNS if not (mine_only and key == "sip")],
         },
     )
 
