@@ -27,10 +27,11 @@ TRANSIENT_EMAIL_ERRORS = (
 EMAIL_TASK_OPTIONS = {"bind": True, "max_retries": 6}
 
 
-def _send(task, template: str, to: str, context: dict) -> None:
+def send_templated_email(task, template: str, to: list[str], context: dict) -> None:
+    """Send one email whose first template line is the subject; retry dropped connections."""
     subject, _, body = render_to_string(template, context).partition("\n")
     try:
-        send_mail(subject.strip(), body.lstrip("\n"), None, [to])
+        send_mail(subject.strip(), body.lstrip("\n"), None, to)
     except TRANSIENT_EMAIL_ERRORS as error:
         # Back off exponentially with jitter: 30 s, 1 min, 2 min … capped at 10 min.
         base = settings.EMAIL_RETRY_BASE_SECONDS
@@ -47,7 +48,9 @@ def send_invitation_email(self, invitation_id: int, la_id: int) -> None:
         if invitation is None or not invitation.is_usable:
             return
         link = settings.SITE_URL + reverse("accounts:invitation-accept", args=[invitation_token(invitation)])
-        _send(self, "emails/invitation.txt", invitation.email, {"invitation": invitation, "link": link})
+        send_templated_email(
+            self, "emails/invitation.txt", [invitation.email], {"invitation": invitation, "link": link}
+        )
 
 
 @shared_task(**EMAIL_TASK_OPTIONS)
@@ -62,4 +65,6 @@ def send_password_reset_email(self, user_id: int) -> None:
             "token": default_token_generator.make_token(user),
         },
     )
-    _send(self, "emails/password_reset.txt", user.email, {"user": user, "link": settings.SITE_URL + path})
+    send_templated_email(
+        self, "emails/password_reset.txt", [user.email], {"user": user, "link": settings.SITE_URL + path}
+    )

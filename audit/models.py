@@ -29,6 +29,14 @@ class Action(models.TextChoices):
     VISIT_FINALISED = "visit.finalised", "Finalised a visit record"
     VISIT_AMENDED = "visit.amended", "Amended a finalised visit record"
     PRIORITY_CHANGED = "priority.changed", "Changed a school priority"
+    PROFILE_CHANGED = "profile.changed", "Changed a School Priority Profile"
+    PROFILE_SENT = "profile.sent", "Sent a School Priority Profile to the SIP"
+    PROFILE_RETURNED = "profile.returned", "Returned a School Priority Profile"
+    PROFILE_AGREED = "profile.agreed", "Agreed a School Priority Profile"
+    PROFILE_SUBMITTED = "profile.submitted", "Submitted a School Priority Profile"
+    PROFILE_NEW_VERSION = "profile.new-version", "Started a new version of a School Priority Profile"
+    PLAN_CHANGED = "plan.changed", "Changed the improvement plan"
+    PLAN_REVIEWED = "plan.reviewed", "Reviewed an improvement plan action"
 
 
 class AuditEvent(models.Model):

@@ -35,3 +35,19 @@ def gaining_ground_schools_for(membership: Membership) -> QuerySet[School]:
         .select_related("la")
         .order_by("la__name", "name")
     )
+
+
+def profiles_for_matching(membership: Membership):
+    """Submitted School Priority Profiles waiting for this matching body, from the LAs it serves.
+
+    Only the profile itself is read: nothing else of those schools.
+    """
+    from priorities.models import PriorityProfile
+
+    la_ids = list(las_served_by(membership).values_list("pk", flat=True))
+    return (
+        PriorityProfile.objects.with_scope(la=la_ids)
+        .filter(state=PriorityProfile.State.SUBMITTED, matching_body=membership.national_body)
+        .select_related("school", "school__la", "matching_body")
+        .order_by("submitted_at")
+    )

@@ -1,10 +1,10 @@
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from accounts.access import memberships_of
-from accounts.models import NATIONAL_ROLES
+from accounts.models import NATIONAL_ROLES, Role
 
-from .selectors import gaining_ground_schools_for, las_served_by
+from .selectors import gaining_ground_schools_for, las_served_by, profiles_for_matching
 
 
 def get_national_membership(request, body: str):
@@ -24,5 +24,30 @@ def national_home(request, body):
             "membership": membership,
             "las": las_served_by(membership),
             "schools": gaining_ground_schools_for(membership),
+            "matches": membership.role in (Role.SSAT, Role.NATIONAL_COLLEGE),
         },
+    )
+
+
+def _matching_membership(request, body):
+    membership = get_national_membership(request, body)
+    if membership.role not in (Role.SSAT, Role.NATIONAL_COLLEGE):
+        raise Http404("No such page")
+    return membership
+
+
+def profiles(request, body):
+    membership = _matching_membership(request, body)
+    return render(
+        request, "national/profiles.html", {"membership": membership, "profiles": profiles_for_matching(membership)}
+    )
+
+
+def profile(request, body, profile_id):
+    membership = _matching_membership(request, body)
+    found = get_object_or_404(profiles_for_matching(membership), pk=profile_id)
+    return render(
+        request,
+        "national/profile.html",
+        {"membership": membership, "profile": found, "priorities": found.priorities.all()},
     )

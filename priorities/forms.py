@@ -2,16 +2,19 @@ from django import forms
 
 from sipportal.forms import GovukFormMixin
 
-from .models import Priority
+from .models import PlanAction, Priority, PriorityProfile
+from .services import MAX_PRIORITIES, MIN_PRIORITIES
 
-MONTH = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+MONTH_FORMATS = ["%Y-%m", "%m/%Y", "%Y-%m-%d"]
 
 
 class PriorityForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Priority
         fields = ["title", "key_focus_areas", "starts_on", "ends_on", "is_active"]
-        widgets = {"key_focus_areas": forms.Textarea(attrs={"rows": 3}), "starts_on": MONTH, "ends_on": MONTH}
+        widgets = {"key_focus_areas": forms.Textarea(attrs={"rows": 3}), "starts_on": DATE, "ends_on": DATE}
         labels = {"is_active": "Still a priority"}
 
     def clean(self):
@@ -20,3 +23,151 @@ class PriorityForm(GovukFormMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error("ends_on", "The end must not be before the start.")
         return cleaned
+
+
+class LockedForm(GovukFormMixin, forms.Form):
+    """Carries the version the person started from, so a stale save is refused."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContactsForm(LockedForm, forms.ModelForm):
+    class Meta:
+        model = PriorityProfile
+        fields = ["key_contact_name", "key_contact_phone", "key_contact_email", "sip_name", "sip_phone", "sip_email"]
+        labels = {
+            "key_contact_name": "Key contact at school: name",
+            "key_contact_phone": "Key contact at school: phone number",
+            "key_contact_email": "Key contact at school: email",
+            "sip_name": "SIP: name",
+            "sip_phone": "SIP: phone number",
+            "sip_email": "SIP: email",
+        }
+
+
+class PartnershipsForm(LockedForm, forms.ModelForm):
+    class Meta:
+        model = PriorityProfile
+        fields = ["proposed_partner_school", "partner_criteria", "other_comments"]
+        widgets = {
+            "partner_criteria": forms.Textarea(attrs={"rows": 4}),
+            "other_comments": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ProfilePriorityForm(GovukFormMixin, forms.Form):
+    priority = forms.CharField(max_length=200, required=False)
+    key_focus_areas = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    starts_on = forms.DateField(
+        label="Start (month and year)", widget=MONTH, input_formats=MONTH_FORMATS, required=False
+    )
+    ends_on = forms.DateField(label="End (month and year)", widget=MONTH, input_formats=MONTH_FORMATS, required=False)
+
+    def is_empty(self) -> bool:
+        return not any(self.cleaned_data.get(n) for n in self.fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.is_empty():
+            for name, field in self.fields.items():
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, f"Enter the {field.label.lower()}, or clear this priority.")
+            start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+            if start and end and end < start:
+                self.add_error("ends_on", "The end must not be before the start.")
+        return cleaned
+
+
+class BaseProfilePriorityFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        filled = [f for f in self.forms if not f.is_empty()]
+        if not MIN_PRIORITIES <= len(filled) <= MAX_PRIORITIES:
+            raise forms.ValidationError(
+                f"Give at least {MIN_PRIORITIES} and at most {MAX_PRIORITIES} priorities; you gave {len(filled)}."
+            )
+
+    def rows(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms if not f.is_empty()]
+
+
+ProfilePriorityFormSet = forms.formset_factory(
+    ProfilePriorityForm, formset=BaseProfilePriorityFormSet, extra=0, min_num=MAX_PRIORITIES, max_num=MAX_PRIORITIES
+)
+
+
+class MostImportantForm(LockedForm):
+    positions = forms.TypedMultipleChoiceField(
+        label="Which three are the most important issues?",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Agree these with the SIP: the three issues most important to pupils' progress.",
+    )
+
+    def __init__(self, *args, priorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["positions"].choices = [(p.position, p.priority) for p in priorities]
+
+    def clean_positions(self):
+        positions = self.cleaned_data["positions"]
+        if len(positions) != 3:
+            raise forms.ValidationError(f"Choose exactly three; you chose {len(positions)}.")
+        return positions
+
+
+class TransitionForm(LockedForm):
+    comment = forms.CharField(
+        label="Comments for the headteacher", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class PlanActionForm(GovukFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PlanAction
+        fields = ["description", "owner", "success_criteria", "data_sources"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "success_criteria": forms.Textarea(attrs={"rows": 3}),
+            "data_sources": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_owner(self):
+        from visits.forms import NOT_ONE_PERSON
+
+        owner = self.cleaned_data["owner"].strip()
+        if NOT_ONE_PERSON.search(owner):
+            raise forms.ValidationError("Name one accountable person, not a list or a team.")
+        return owner
+
+
+class MilestoneForm(GovukFormMixin, forms.Form):
+    description = forms.CharField(label="Milestone", max_length=300, required=False)
+    due_on = forms.DateField(label="Due", widget=DATE, required=False)
+    done_on = forms.DateField(label="Done on", widget=DATE, required=False)
+
+    def is_empty(self) -> bool:
+        return not any(self.cleaned_data.get(n) for n in self.fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("due_on") or cleaned.get("done_on")) and not cleaned.get("description"):
+            self.add_error("description", "Describe the milestone, or clear its dates.")
+        return cleaned
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2)
+
+
+class ReviewForm(GovukFormMixin, forms.Form):
+    rag = forms.ChoiceField(
+        label="Status",
+        choices=[("green", "Green: on track"), ("amber", "Amber: at risk"), ("red", "Red: off track")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="What shows it: the evidence, and what changes now."
+    )

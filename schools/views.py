@@ -85,6 +85,8 @@ def school_detail(request, la_code, urn):
             "can_edit": can_edit,
             "can_manage": request.user.has_perm("schools.manage_register", school),
             "can_see_visits": request.user.has_perm("visits.view_visits", school),
+            "can_see_plan": request.user.has_perm("priorities.view_plan", school),
+            "can_see_profile": request.user.has_perm("priorities.view_profile", school),
             "charts": _charts(results, national),
             "criteria": _criteria_with_findings(school, results, national),
             "result_years": sorted({r.academic_year for r in results}, reverse=True),

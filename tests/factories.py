@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, User
-from priorities.models import Priority
+from priorities.models import PlanAction, Priority, PriorityProfile, ProfilePriority
 from schools.models import DataImport, PerformanceResult, School
 from tenancy.academic_year import current_academic_year
 from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
@@ -133,3 +133,38 @@ class NextStepFactory(factory.django.DjangoModelFactory):
     action = factory.Sequence(lambda n: f"Action {n}")
     owner = "Ms Ada Lovelace"
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriorityProfile
+
+    school = factory.SubFactory(SchoolFactory)
+    academic_year = factory.LazyFunction(current_academic_year)
+    key_contact_name = "Ms Ada Lovelace"
+    key_contact_phone = "01603 000000"
+    key_contact_email = "head@example.org"
+    sip_name = "Sam SIP"
+    sip_phone = "07700 900000"
+    sip_email = "sip@example.org"
+
+
+class ProfilePriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProfilePriority
+
+    profile = factory.SubFactory(ProfileFactory)
+    position = factory.Sequence(lambda n: n % 5 + 1)
+    priority = factory.Sequence(lambda n: f"Profile priority {n}")
+    key_focus_areas = "Focus"
+    starts_on = datetime.date(2026, 9, 1)
+    ends_on = datetime.date(2027, 7, 1)
+
+
+class PlanActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanAction
+
+    priority = factory.SubFactory(PriorityFactory)
+    description = factory.Sequence(lambda n: f"Action {n}")
+    owner = "Mr Tom Hartley"

@@ -9,12 +9,21 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
+from tenancy.models import NationalBody
 from visits.models import SipAssignment
 
-from .factories import DataImportFactory, InvitationFactory, PriorityFactory, VisitFactory
+from .factories import (
+    DataImportFactory,
+    InvitationFactory,
+    PlanActionFactory,
+    PriorityFactory,
+    ProfileFactory,
+    VisitFactory,
+)
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -69,6 +78,8 @@ def samples_for(la_world, world):
         assignment = SipAssignment.objects.get(school=la_world.school)
         visit = VisitFactory(assignment=assignment)
         priority = PriorityFactory(school=la_world.school)
+        profile = ProfileFactory(school=la_world.school)
+        action = PlanActionFactory(priority=priority)
     return {
         "la_code": la_world.la.code,
         "urn": la_world.school.urn,
@@ -79,6 +90,9 @@ def samples_for(la_world, world):
         "number": 1,
         "visit_id": visit.pk,
         "priority_id": priority.pk,
+        "profile_id": profile.pk,
+        "section": "contacts",
+        "action_id": action.pk,
     }
 
 
@@ -97,7 +111,7 @@ def test_every_url_is_walked_or_listed_as_public():
 
 
 def test_every_url_parameter_has_a_sample(world):
-    samples = samples_for(world.a, world) | {"body": "ssat"}
+    samples = samples_for(world.a, world) | national_samples(world)
     missing = {
         route: [p for p in PARAMETER.findall(route) if p not in samples]
         for route in tenant_routes() + national_routes()
@@ -161,9 +175,23 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_tenant_page(client, w
         assert response.status_code == 302 and response["Location"].startswith("/accounts/sign-in/"), url
 
 
+def national_samples(world) -> dict:
+    """A profile submitted to SSAT by a school of the first LA (Norfolk: no Challenge area)."""
+    with scopes_disabled():
+        profile = ProfileFactory(
+            school=world.a.school,
+            state="submitted",
+            matching_body=NationalBody.objects.get(kind="ssat"),
+            submitted_at=timezone.now(),
+            version_number=2,
+        )
+    return {"body": "ssat", "profile_id": profile.pk}
+
+
 def test_national_pages_answer_404_to_la_roles_and_open_for_their_body(client, world):
+    samples = national_samples(world)
     for route in national_routes():
-        url = fill(route, {"body": "ssat"})
+        url = fill(route, samples)
         for role, person in world.a.people.items():
             client.force_login(person)
             assert client.get(url).status_code == 404, f"{url} as {role}"

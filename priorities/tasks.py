@@ -1,0 +1,48 @@
+"""Emails that tell the next person a School Priority Profile is waiting for them."""
+
+from celery import shared_task
+from django.conf import settings
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
+
+from accounts.models import Membership, Role
+from accounts.tasks import EMAIL_TASK_OPTIONS, send_templated_email
+
+from .models import PriorityProfile
+
+
+def recipients(profile: PriorityProfile, action: str) -> list[str]:
+    if action == "send":
+        return [profile.sip_email] if profile.sip_email else []
+    if action in ("return", "agree"):
+        heads = Membership.objects.filter(school=profile.school, role=Role.HEADTEACHER).select_related("user")
+        return [m.user.email for m in heads]
+    if action == "submit":
+        # National staff are not an LA's: their memberships are read by body, outside any LA scope.
+        with scopes_disabled():
+            staff = Membership.objects.filter(
+                national_body=profile.matching_body, role__in=(Role.SSAT, Role.NATIONAL_COLLEGE)
+            ).select_related("user")
+            return [m.user.email for m in staff]
+    return []
+
+
+@shared_task(**EMAIL_TASK_OPTIONS)
+def send_profile_email(self, profile_id: int, la_id: int, action: str) -> None:
+    with scope(la=la_id):
+        profile = (
+            PriorityProfile.objects.select_related("school", "school__la", "matching_body")
+            .filter(pk=profile_id)
+            .first()
+        )
+        if profile is None:
+            return
+        to = recipients(profile, action)
+        if not to:
+            return
+        if action == "submit":
+            path = reverse("national:profile", args=[profile.matching_body.kind, profile.pk])
+        else:
+            path = reverse("schools:priorities:profile", args=[profile.school.la.code, profile.school.urn, profile.pk])
+        context = {"profile": profile, "action": action, "link": settings.SITE_URL + path}
+        send_templated_email(self, "emails/profile.txt", to, context)
