@@ -56,8 +56,8 @@ class PartnershipsForm(LockedForm, forms.ModelForm):
 
 
 class ProfilePriorityForm(GovukFormMixin, forms.Form):
-    priority = forms.CharField(max_length=200, required=False)
-    key_focus_areas = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    priority = forms.CharField(label="Priority", max_length=200, required=False)
+    key_focus_areas = forms.CharField(label="Key focus areas", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     starts_on = forms.DateField(
         label="Start (month and year)", widget=MONTH, input_formats=MONTH_FORMATS, required=False
     )

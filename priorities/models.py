@@ -113,7 +113,7 @@ class ProfileEvent(models.Model):
     profile = models.ForeignKey(PriorityProfile, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=20)
+    action = models.CharField(max_length=30)
     comment = models.TextField(blank=True)
 
     class Meta:
