@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from priorities.models import Priority
+from priorities.models import Milestone, PlanAction, Priority, RagReview
 from visits.agenda import agenda_template
 from visits.models import NextStep, PriorityEvaluation, SipAssignment, Visit, VisitPerson
 
@@ -35,6 +35,8 @@ def seed_visits(assignment: SipAssignment, head_name: str) -> None:
             },
         )
         priorities.append(priority)
+
+    seed_plan(priorities, year, reviewer=assignment.sip)
 
     autumn = datetime.date(year, 10, 7)
     visit, created = Visit.objects.get_or_create(
@@ -103,3 +105,42 @@ def seed_visits(assignment: SipAssignment, head_name: str) -> None:
             date=day,
             defaults={"kind": kind, "length_days": Decimal("1.0"), "agenda": agenda_template(kind)},
         )
+
+
+PLAN = [
+    (
+        "Small-group maths intervention for FSM boys in Years 9 and 10, three times a fortnight",
+        "Mr Tom Hartley",
+        "FSM boys' expected progress in maths rises from 45% to 60% by July",
+        "Half-termly tracking data; RAISEonline FSM breakdown",
+        [("Groups set from the autumn baseline", 10, 15), ("First impact review with the SIP", 12, 10)],
+        ("amber", "Two groups started three weeks late; catching up."),
+    ),
+    (
+        "Train every English teacher in APP and peer assessment",
+        "Ms Grace Adeyemi",
+        "AfL seen in four of five English lessons; Year 8 writing levels up one sub-level",
+        "Lesson observations; APP standardisation records",
+        [("Training day with the LA consultant", 1, 20), ("Observation round", 3, 13)],
+        None,
+    ),
+]
+
+
+def seed_plan(priorities, year: int, *, reviewer) -> None:
+    for priority, (description, owner, criteria, data, milestones, review) in zip(priorities, PLAN, strict=False):
+        action, created = PlanAction.objects.get_or_create(
+            priority=priority,
+            description=description,
+            defaults={"owner": owner, "success_criteria": criteria, "data_sources": data},
+        )
+        if not created:
+            continue
+        for text, month, day in milestones:
+            Milestone.objects.create(
+                action=action, description=text, due_on=datetime.date(year if month >= 9 else year + 1, month, day)
+            )
+        if review:
+            RagReview.objects.create(action=action, rag=review[0], reason=review[1], reviewed_by=reviewer)
+            action.rag, action.rag_reason = review
+            action.save(update_fields=["rag", "rag_reason"])
