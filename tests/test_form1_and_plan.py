@@ -380,3 +380,24 @@ def test_governors_read_the_plan_and_cannot_change_it(client, world):
     client.force_login(world.a.governor)
     assert "Weekly maths intervention" in client.get(p("plan", world)).content.decode()
     assert client.get(p("plan-action", world, action.pk)).status_code == 403
+
+
+def test_two_people_editing_one_action_do_not_overwrite_each_other(client, world):
+    with scopes_disabled():
+        action = PlanActionFactory(priority=PriorityFactory(school=world.a.school), description="Original")
+    url = p("plan-action", world, action.pk)
+    form = {
+        "owner": "Mr Tom Hartley",
+        "success_criteria": "",
+        "data_sources": "",
+        "version": str(action.version),
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+    }
+    client.force_login(world.a.head)
+    assert client.post(url, form | {"description": "The head's wording"}).status_code == 302
+    client.force_login(world.a.sip)
+    page = client.post(url, form | {"description": "The SIP's wording"}).content.decode()
+    assert "Someone else changed this action since you opened it." in page and "The SIP&#x27;s wording" in page
+    action.refresh_from_db()
+    assert action.description == "The head's wording"
