@@ -4,7 +4,6 @@ Status changes go through `profile_transition`, whose table says who may move a 
 which state to which. Each change writes its audit record in the same transaction.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -403,7 +402,7 @@ def plan_action_review(*, actor, action: PlanAction, rag: str, reason: str, requ
     return action
 
 
-def plan_quality(priorities: list[Priority], today: datetime.date | None = None) -> list[str]:
+def plan_quality(priorities: list[Priority]) -> list[str]:
     """The handbook's standards for a plan, as a list of what is missing (never blocks a save)."""
     missing = []
     for priority in priorities:

@@ -7,13 +7,16 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Role
 from accounts.tasks import EMAIL_TASK_OPTIONS, send_templated_email
+from visits.models import SipAssignment
 
 from .models import PriorityProfile
 
 
 def recipients(profile: PriorityProfile, action: str) -> list[str]:
     if action == "send":
-        return [profile.sip_email] if profile.sip_email else []
+        # The SIP the LA assigned, not whatever address was typed into the form.
+        assignment = SipAssignment.objects.filter(school=profile.school, academic_year=profile.academic_year)
+        return [a.sip.email for a in assignment.select_related("sip")]
     if action in ("return", "agree"):
         heads = Membership.objects.filter(school=profile.school, role=Role.HEADTEACHER).select_related("user")
         return [m.user.email for m in heads]

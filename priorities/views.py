@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -307,7 +309,7 @@ def plan(request, la_code, urn):
             "school": school,
             "priorities": priorities,
             "overdue": [m for m in milestones if m.due_on < today],
-            "due_soon": [m for m in milestones if today <= m.due_on <= today + timezone.timedelta(days=31)],
+            "due_soon": [m for m in milestones if today <= m.due_on <= today + datetime.timedelta(days=31)],
             "missing": services.plan_quality(priorities),
             "can_edit": request.user.has_perm("priorities.change_priorities", school),
             "today": today,
