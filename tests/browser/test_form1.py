@@ -60,7 +60,10 @@ def test_form_1_goes_from_the_head_through_the_sip_to_the_right_matching_body(pa
     page.get_by_role("button", name="Save and continue").click()
 
     page.get_by_role("link", name="The three most important issues").click()
-    for box in page.get_by_role("checkbox").all()[:3]:
+    page.wait_for_url("**/most-important/")
+    boxes = page.get_by_role("checkbox")
+    boxes.first.wait_for()  # .all() does not wait for the page to arrive
+    for box in boxes.all()[:3]:
         box.check()
     page.get_by_role("button", name="Save").click()
 
@@ -85,6 +88,7 @@ def test_form_1_goes_from_the_head_through_the_sip_to_the_right_matching_body(pa
     with scopes_disabled():
         name = School.objects.get(urn=urn).name
     page.get_by_role("link", name=name).click()
+    page.wait_for_url(f"**/national/{body}/profiles/*/")
     assert "Attendance of the tracked Year 10 group" in page.content()
     assert_accessible(page)
     other = "national-college" if body == "ssat" else "ssat"

@@ -1,5 +1,6 @@
 import pytest
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from schools.models import DataImport
 from tests.factories import PerformanceResultFactory
@@ -26,7 +27,7 @@ def test_an_la_admin_imports_an_extract_and_sees_what_changed(page, world, tmp_p
     page.wait_for_url("**/la/926/schools/imports/*/")
     # In-process tasks in the test settings: the result is there at once.
     assert "Nothing was imported: 1 problem in the file" in page.content()
-    assert page.get_by_role("cell", name="A URN is 6 digits.").is_visible()
+    expect(page.get_by_role("cell", name="A URN is 6 digits.")).to_be_visible()
     assert_accessible(page)
 
     path.write_bytes(gias_csv([gias_row("900101", EstablishmentName="Caister Høy School")]))
@@ -34,11 +35,11 @@ def test_an_la_admin_imports_an_extract_and_sees_what_changed(page, world, tmp_p
     page.get_by_label("Schools (Get Information about Schools extract)").check()
     page.get_by_label("CSV file").set_input_files(str(path))
     page.get_by_role("button", name="Upload and import").click()
-    assert page.get_by_role("heading", name="Imported").is_visible()
+    expect(page.get_by_role("heading", name="Imported")).to_be_visible()
     with scopes_disabled():
         assert DataImport.objects.filter(state="done").count() == 1
     page.goto("/la/926/schools/?phase=secondary")
-    assert page.get_by_role("link", name="Caister Høy School").is_visible()
+    expect(page.get_by_role("link", name="Caister Høy School")).to_be_visible()
 
 
 def test_a_sip_confirms_a_suggested_criterion_and_the_head_reads_it(page, world):

@@ -22,6 +22,7 @@ def test_a_sip_plans_records_and_finalises_a_visit_and_the_head_reads_it(page, w
     page.get_by_label("Gaining Ground additional day").check()
     page.get_by_label("A full day").check()
     page.get_by_role("button", name="Plan the visit").click()
+    page.wait_for_url("**/visits/*/")
     assert "08:30 Arrive at the school." in page.content()
     assert_accessible(page)
 
