@@ -239,6 +239,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background work. Without REDIS_URL there is no broker: tasks run in-process, at once.
 REDIS_URL = env_str("REDIS_URL")
+# The cache carries import progress from workers to web processes, so with workers it must be
+# shared: Redis. Without REDIS_URL everything runs in one process and memory is enough.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -48,6 +48,8 @@ if not REDIS_AVAILABLE:
 CELERY_BROKER_URL = _redis_url
 CELERY_TASK_ALWAYS_EAGER = True
 
+# Tests (and the worker thread some of them start) share one process: no cache server needed.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

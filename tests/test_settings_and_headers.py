@@ -24,7 +24,8 @@ def load_settings(**env) -> subprocess.CompletedProcess:
             sys.executable,
             "-c",
             "import sipportal.settings as s;"
-            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG)",
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG,"
+            " s.CACHES['default']['BACKEND'])",
         ],
         cwd=ROOT,
         env=clean | env,
@@ -36,12 +37,23 @@ def load_settings(**env) -> subprocess.CompletedProcess:
 def test_with_no_environment_the_portal_runs_on_sqlite_with_in_process_tasks():
     result = load_settings()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True"]
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "True",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
 
 
 def test_a_database_url_and_redis_url_switch_to_postgresql_and_a_broker():
     result = load_settings(DATABASE_URL="postgres://u@db:5432/sip", REDIS_URL="redis://redis:6379/0")
-    assert result.stdout.split() == ["django.db.backends.postgresql", "False", "True"]
+    # Workers report import progress through the cache, so it must be Redis too.
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "False",
+        "True",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
 
 
 @pytest.mark.parametrize(
