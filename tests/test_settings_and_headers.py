@@ -4,10 +4,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
-from .factories import SchoolFactory, SipAssignmentFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,32 +75,3 @@ def test_pages_carry_a_content_security_policy_with_a_nonce_for_the_one_inline_s
     assert f'<script nonce="{nonce}">' in response.content.decode()
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
-
-
-def test_the_school_list_costs_the_same_queries_for_3_or_60_schools(client, world):
-    client.force_login(world.a.la_admin)
-    url = f"/la/{world.a.la.code}/schools/"
-
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
-
-    few = queries()
-    SchoolFactory.create_batch(58, la=world.a.la)
-    assert queries() == few
-
-
-def test_the_caseload_costs_the_same_queries_for_1_or_40_schools(client, world):
-    client.force_login(world.a.sip)
-    url = f"/la/{world.a.la.code}/caseload/"
-
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured)
-
-    few = queries()
-    for school in SchoolFactory.create_batch(39, la=world.a.la):
-        SipAssignmentFactory(school=school, sip=world.a.sip)
-    assert queries() == few
