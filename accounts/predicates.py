@@ -5,6 +5,7 @@ import rules
 from tenancy.models import LocalAuthority
 
 from .access import LaAccess, access_for
+from .models import Role
 
 # Where each kind of object keeps its LA: directly, through its school, or through the SIP
 # assignment it belongs to.
@@ -51,3 +52,34 @@ def is_member_of_la(user, obj) -> bool:
     """Anyone with a role in the object's LA or one of its schools."""
     access = access_to(user, obj)
     return access is not None and access.is_member
+
+
+def _school_of(obj):
+    """The school an object is about: the object itself, or the school of its SIP assignment."""
+    return obj.assignment.school if hasattr(obj, "assignment") else obj
+
+
+def _has_school_role(user, obj, role: str) -> bool:
+    school = _school_of(obj)
+    access = access_to(user, school)
+    return access is not None and school.pk in access.school_ids(role)
+
+
+@rules.predicate
+def is_schools_sip(user, obj) -> bool:
+    """The SIP assigned to the school this year (obj: a school, or a visit of it)."""
+    school = _school_of(obj)
+    access = access_to(user, school)
+    return access is not None and school.pk in access.sip_school_ids
+
+
+@rules.predicate
+def is_schools_head(user, obj) -> bool:
+    """The school's headteacher (obj: a school, or a visit of it)."""
+    return _has_school_role(user, obj, Role.HEADTEACHER)
+
+
+@rules.predicate
+def is_schools_governor(user, obj) -> bool:
+    """A governor of the school."""
+    return _has_school_role(user, obj, Role.GOVERNOR)

@@ -1,6 +1,6 @@
 from django import forms
 
-from sipportal.forms import GovukFormMixin
+from sipportal.forms import GovukFormMixin, RowForm, is_one_named_person
 
 from .models import PlanAction, Priority, PriorityProfile
 from .services import MAX_PRIORITIES, MIN_PRIORITIES
@@ -55,7 +55,9 @@ class PartnershipsForm(LockedForm, forms.ModelForm):
         }
 
 
-class ProfilePriorityForm(GovukFormMixin, forms.Form):
+class ProfilePriorityForm(RowForm):
+    clear_hint = "clear this priority"
+
     priority = forms.CharField(label="Priority", max_length=200, required=False)
     key_focus_areas = forms.CharField(label="Key focus areas", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     starts_on = forms.DateField(
@@ -63,18 +65,11 @@ class ProfilePriorityForm(GovukFormMixin, forms.Form):
     )
     ends_on = forms.DateField(label="End (month and year)", widget=MONTH, input_formats=MONTH_FORMATS, required=False)
 
-    def is_empty(self) -> bool:
-        return not any(self.cleaned_data.get(n) for n in self.fields)
-
     def clean(self):
         cleaned = super().clean()
-        if not self.is_empty():
-            for name, field in self.fields.items():
-                if not cleaned.get(name) and name not in self.errors:
-                    self.add_error(name, f"Enter the {field.label.lower()}, or clear this priority.")
-            start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
-            if start and end and end < start:
-                self.add_error("ends_on", "The end must not be before the start.")
+        start, end = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", "The end must not be before the start.")
         return cleaned
 
 
@@ -136,10 +131,8 @@ class PlanActionForm(GovukFormMixin, forms.ModelForm):
         }
 
     def clean_owner(self):
-        from visits.forms import NOT_ONE_PERSON
-
         owner = self.cleaned_data["owner"].strip()
-        if NOT_ONE_PERSON.search(owner):
+        if not is_one_named_person(owner):
             raise forms.ValidationError("Name one accountable person, not a list or a team.")
         return owner
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from accounts.predicates import is_schools_head, is_schools_sip
 from audit.models import Action
 from audit.services import audit_record
 from sipportal.errors import DomainError
@@ -46,18 +47,6 @@ def priority_save(*, actor, school, priority: Priority | None, values: dict, req
 
 
 # --- who is who -------------------------------------------------------------------------------
-
-
-def is_head(user, school) -> bool:
-    from accounts.access import access_for
-
-    return school.pk in access_for(user, school.la_id).school_ids(Role.HEADTEACHER)
-
-
-def is_sip(user, school) -> bool:
-    from accounts.access import access_for
-
-    return school.pk in access_for(user, school.la_id).sip_school_ids
 
 
 def matching_body_for(school) -> NationalBody:
@@ -138,7 +127,7 @@ def _locked(profile: PriorityProfile, lock_version: int) -> PriorityProfile:
 def _check_editable(actor, profile: PriorityProfile) -> None:
     if profile.state not in EDITABLE_STATES:
         raise ProfileError(f"This profile is {profile.get_state_display().lower()}: start a new version to change it.")
-    if not (is_head(actor, profile.school) or is_sip(actor, profile.school)):
+    if not (is_schools_head(actor, profile.school) or is_schools_sip(actor, profile.school)):
         raise ProfileError("Only the school's headteacher and SIP change its profile.")
 
 
@@ -236,7 +225,7 @@ TRANSITIONS = {
 
 
 def allowed_transitions(user, profile: PriorityProfile) -> list[str]:
-    roles = {"head": is_head(user, profile.school), "sip": is_sip(user, profile.school)}
+    roles = {"head": is_schools_head(user, profile.school), "sip": is_schools_sip(user, profile.school)}
     return [name for name, t in TRANSITIONS.items() if profile.state in t.sources and roles[t.who]]
 
 
@@ -287,7 +276,7 @@ def profile_new_version(*, actor, profile: PriorityProfile, request=None) -> Pri
     """A submitted profile changes only through a new version, which starts as a draft copy."""
     if profile.state != State.SUBMITTED:
         raise ProfileError("Only a submitted profile gets a new version; change this one instead.")
-    if not (is_head(actor, profile.school) or is_sip(actor, profile.school)):
+    if not (is_schools_head(actor, profile.school) or is_schools_sip(actor, profile.school)):
         raise ProfileError("Only the school's headteacher and SIP start a new version.")
     latest = (
         PriorityProfile.objects.filter(school=profile.school, academic_year=profile.academic_year)

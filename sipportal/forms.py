@@ -1,4 +1,10 @@
+import re
+
 from crispy_forms_gds.helper import FormHelper
+from django import forms
+
+# An owner is one named person: not a list, a team or a department.
+NOT_ONE_PERSON = re.compile(r"(,|&|/|\+|\band\b|\bor\b|\bteam\b|\bdepartment\b|\bstaff\b|\ball\b)", re.IGNORECASE)
 
 
 class GovukFormMixin:
@@ -14,3 +20,25 @@ class GovukFormMixin:
 def add_domain_error(form, error) -> None:
     """Show a service's DomainError on the form: on its field when it names one, else at the top."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def is_one_named_person(value: str) -> bool:
+    """False for "Maths department", "Ms A and Mr B", "SLT/governors", "All staff" and the like."""
+    return not NOT_ONE_PERSON.search(value)
+
+
+class RowForm(GovukFormMixin, forms.Form):
+    """A repeatable row: empty rows are ignored, half-filled ones are errors."""
+
+    clear_hint = "clear the row"
+
+    def is_empty(self) -> bool:
+        return not any(self.cleaned_data.get(name) not in (None, "") for name in self.fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.is_empty():
+            for name, field in self.fields.items():
+                if cleaned.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(name, f"Enter the {field.label.lower()}, or {self.clear_hint}.")
+        return cleaned

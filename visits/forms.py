@@ -1,17 +1,14 @@
-import re
 from decimal import Decimal
 
 from django import forms
 
 from accounts.models import Role, User
 from schools.models import School
-from sipportal.forms import GovukFormMixin
+from sipportal.forms import GovukFormMixin, RowForm, is_one_named_person
 
 from .models import PriorityEvaluation, Visit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# An owner is one named person: not a list, a team or a department.
-NOT_ONE_PERSON = re.compile(r"(,|&|/|\+|\band\b|\bor\b|\bteam\b|\bdepartment\b|\bstaff\b|\ball\b)", re.IGNORECASE)
 
 
 class AssignmentForm(GovukFormMixin, forms.Form):
@@ -71,21 +68,6 @@ class VisitRecordForm(GovukFormMixin, forms.ModelForm):
             del self.fields["amendment_reason"]
 
 
-class RowForm(GovukFormMixin, forms.Form):
-    """A repeatable row: empty rows are ignored, half-filled ones are errors."""
-
-    def is_empty(self) -> bool:
-        return not any(self.cleaned_data.get(name) not in (None, "") for name in self.fields)
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.is_empty():
-            for name, field in self.fields.items():
-                if cleaned.get(name) in (None, "") and name not in self.errors:
-                    self.add_error(name, f"Enter the {field.label.lower()}, or clear the row.")
-        return cleaned
-
-
 class PersonForm(RowForm):
     name = forms.CharField(required=False, max_length=150)
     role = forms.CharField(required=False, max_length=150)
@@ -104,7 +86,7 @@ class NextStepForm(RowForm):
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"].strip()
-        if owner and NOT_ONE_PERSON.search(owner):
+        if owner and not is_one_named_person(owner):
             raise forms.ValidationError("Name one person who owns this step, not a list or a team.")
         return owner
 

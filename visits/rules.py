@@ -1,32 +1,12 @@
 import rules
 
-from accounts.models import Role
-from accounts.predicates import access_to, is_la_admin, is_sip_in_la
-
-
-def _school_of(obj):
-    return obj.assignment.school if hasattr(obj, "assignment") else obj
-
-
-@rules.predicate
-def is_schools_sip(user, obj) -> bool:
-    """The SIP assigned to the school this year (obj: a school, or a visit of it)."""
-    school = _school_of(obj)
-    access = access_to(user, school)
-    return access is not None and school.pk in access.sip_school_ids
+from accounts.predicates import is_la_admin, is_schools_head, is_schools_sip, is_sip_in_la
 
 
 @rules.predicate
 def is_visits_sip(user, visit) -> bool:
     """The SIP whose visit it is."""
     return user.is_authenticated and visit.assignment.sip_id == user.pk
-
-
-@rules.predicate
-def is_schools_head(user, obj) -> bool:
-    school = _school_of(obj)
-    access = access_to(user, school)
-    return access is not None and school.pk in access.school_ids(Role.HEADTEACHER)
 
 
 @rules.predicate
