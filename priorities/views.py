@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from schools.selectors import get_school_for_user
 from sipportal.errors import DomainError
-from sipportal.forms import add_domain_error
+from sipportal.forms import add_domain_error, error_summary_items
 
 from . import services
 from .forms import (
@@ -211,9 +211,7 @@ def _priorities_section(request, school, profile, back):
             lock.add_error(None, error.message)
         else:
             return redirect(back)
-    errors = [(None, e) for e in formset.non_form_errors()] + [(None, e) for e in lock.non_field_errors()]
-    for form in formset:
-        errors += [(form[name].auto_id, e) for name, messages_ in form.errors.items() for e in messages_]
+    errors = [("", e) for e in formset.non_form_errors()] + error_summary_items([lock, *formset])
     return render(
         request,
         "priorities/profile_priorities.html",

@@ -42,3 +42,16 @@ class RowForm(GovukFormMixin, forms.Form):
                 if cleaned.get(name) in (None, "") and name not in self.errors:
                     self.add_error(name, f"Enter the {field.label.lower()}, or {self.clear_hint}.")
         return cleaned
+
+
+def error_summary_items(forms) -> list[tuple[str, str]]:
+    """(field id, message) for every error of several forms, for one error summary on the page.
+
+    Errors that belong to no field have an empty id.
+    """
+    found = []
+    for form in forms:
+        for name, errors in form.errors.items():
+            field_id = form[name].auto_id if name in form.fields else ""
+            found += [(field_id, message) for message in errors]
+    return found

@@ -7,7 +7,7 @@ from django.utils import timezone
 from priorities.models import Priority
 from schools.selectors import get_school_for_user
 from sipportal.errors import DomainError
-from sipportal.forms import add_domain_error
+from sipportal.forms import add_domain_error, error_summary_items
 from tenancy.academic_year import academic_year_label, current_academic_year
 
 from . import services
@@ -214,16 +214,6 @@ def _record_forms(request, visit, priorities):
     }
 
 
-def _all_errors(forms) -> list[tuple[str, str]]:
-    """(field id, message) for every error on the page, for one error summary."""
-    found = []
-    for form in forms:
-        for name, errors in form.errors.items():
-            field_id = form[name].auto_id if name in form.fields else ""
-            found += [(field_id, message) for message in errors]
-    return found
-
-
 def visit_record(request, la_code, urn, visit_id):
     school = _school_for_visits(request, urn)
     visit = get_visit_for_user(request, school, visit_id)
@@ -267,7 +257,7 @@ def visit_record(request, la_code, urn, visit_id):
                     request, "Saved." if not visit.is_final else "The amendment is saved in the record's history."
                 )
                 return redirect("visits:visit", la_code, urn, visit.pk)
-        errors = _all_errors(flat)
+        errors = error_summary_items(flat)
     return render(
         request,
         "visits/visit_record.html",
