@@ -395,3 +395,35 @@ def test_the_caseload_sorts_and_filters(client, world):
     assert names("?gaining_ground=no") == [world.a.other_school.name]
     html = client.get(path + "?sort=school").content.decode()
     assert 'aria-sort="ascending"' in html
+
+
+def test_open_steps_of_earlier_years_count_once_per_school_on_the_caseload(client, world):
+    """A school has one assignment a year; open steps from two years must not break the page."""
+    with scopes_disabled():
+        this_year = SipAssignment.objects.get(school=world.a.school)
+        last_year = SipAssignmentFactory(
+            school=world.a.school, sip=world.a.sip, academic_year=this_year.academic_year - 1
+        )
+        two_years_ago = SipAssignmentFactory(
+            school=world.a.school, sip=world.a.sip, academic_year=this_year.academic_year - 2
+        )
+        for assignment, due in ((two_years_ago, -700), (last_year, -300), (this_year, 20)):
+            visit = VisitFactory(
+                assignment=assignment,
+                date=datetime.date(assignment.academic_year, 10, 1),
+                state="final",
+                finalised_at="2024-10-01T16:00Z",
+            )
+            NextStepFactory(visit=visit, due_on=datetime.date.today() + datetime.timedelta(days=due))
+            NextStepFactory(
+                visit=visit,
+                due_on=datetime.date(assignment.academic_year, 9, 20),
+                done_on=datetime.date(assignment.academic_year, 9, 19),
+            )
+    for person in (world.a.sip, world.a.la_admin):
+        client.force_login(person)
+        response = client.get(reverse("visits:caseload", args=["926"]))
+        assert response.status_code == 200
+        (row,) = [r for r in response.context["rows"] if r.school == world.a.school]
+        assert (row.open_steps, row.overdue_steps) == (3, 2)
+        assert "Open next steps (all years)" in response.content.decode()

@@ -21,8 +21,10 @@ def _sum_days(visits) -> Subquery:
     return Coalesce(Subquery(total, output_field=DecimalField()), Value(Decimal("0")), output_field=DecimalField())
 
 
-def _count(queryset) -> Subquery:
-    counted = queryset.values("visit__assignment").annotate(n=Count("pk")).values("n")
+def _count_per_school(steps) -> Subquery:
+    # Grouped by the school, not the assignment: a school has one assignment a year, and its open
+    # steps are the school's whichever year agreed them, so the subquery must give one row.
+    counted = steps.order_by().values("visit__assignment__school").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), Value(0))
 
 
@@ -31,6 +33,8 @@ def caseload_rows(assignments: QuerySet[SipAssignment], today: datetime.date | N
     today = today or timezone.localdate()
     _, term_start, term_end = term_of(today)
     visits = Visit.objects.filter(assignment=OuterRef("pk"))
+    # Open next steps are the school's, from every year: a step agreed last year and not done is
+    # still open until it is done or closed.
     open_steps = NextStep.objects.filter(
         visit__assignment__school=OuterRef("school"), visit__state=Visit.State.FINAL, done_on__isnull=True
     )
@@ -46,8 +50,8 @@ def caseload_rows(assignments: QuerySet[SipAssignment], today: datetime.date | N
             .annotate(d=Min("date"))
             .values("d")
         ),
-        open_steps=_count(open_steps),
-        overdue_steps=_count(open_steps.filter(due_on__lt=today)),
+        open_steps=_count_per_school(open_steps),
+        overdue_steps=_count_per_school(open_steps.filter(due_on__lt=today)),
         has_governors_day=Exists(visits.filter(kind=Visit.Kind.GOVERNORS)),
         visited_this_term=Exists(visits.filter(date__range=(term_start, term_end))),
     )

@@ -40,7 +40,7 @@ CASELOAD_COLUMNS = [
     ("days", "Days used of allocated"),
     ("last", "Last visit"),
     ("next", "Next visit"),
-    ("open", "Open next steps"),
+    ("open", "Open next steps (all years)"),
     ("overdue", "Overdue"),
     ("warnings", "Warnings"),
 ]
