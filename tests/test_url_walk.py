@@ -14,7 +14,6 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
 from tenancy.models import NationalBody
-from visits.models import SipAssignment
 
 from .factories import (
     DataImportFactory,
@@ -75,7 +74,7 @@ def samples_for(la_world, world):
         membership = Membership.objects.get(user=la_world.head, role=Role.HEADTEACHER)
         invitation = InvitationFactory(la=la_world.la, email=f"walk-{la_world.la.code}@example.org")
         data_import = DataImportFactory(la=la_world.la)
-        assignment = SipAssignment.objects.get(school=la_world.school)
+        assignment = la_world.assignment
         visit = VisitFactory(assignment=assignment)
         priority = PriorityFactory(school=la_world.school)
         profile = ProfileFactory(school=la_world.school)
