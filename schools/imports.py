@@ -43,7 +43,9 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "value": self.value[:100], "message": self.message}
+        # Control characters are shown escaped (\x00, \r\n): visible to the reader, storable as JSON.
+        value = CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode(), self.value[:100])
+        return {"line": self.line, "column": self.column, "value": value, "message": self.message}
 
 
 # Line breaks, NUL and other control characters: no register value is more than one line, and
@@ -135,7 +137,10 @@ def decoded_lines(binary) -> Iterator[str]:
 
 
 def rows_of(binary, required: tuple[str, ...], wanted: frozenset[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for each record; line 1 is the heading row."""
+    """(line number, row) for each record; line 1 is the heading row.
+
+    A line is a record, as a spreadsheet numbers its rows, even when a quoted value spans lines.
+    """
     reader = csv.reader(decoded_lines(binary))
     try:
         headings = [h.strip() for h in next(reader)]
@@ -147,14 +152,15 @@ def rows_of(binary, required: tuple[str, ...], wanted: frozenset[str]) -> Iterat
             [RowError(1, column, "", f"The column “{column}” is missing from the heading row.") for column in missing]
         )
     index = {name: position for position, name in enumerate(headings) if name in wanted}
+    line = 1
     try:
-        for values in reader:
+        for line, values in enumerate(reader, start=2):  # noqa: B007  (the except clause reports it)
             if not any(v.strip() for v in values):
                 continue
-            yield reader.line_num, {name: (values[i].strip() if i < len(values) else "") for name, i in index.items()}
+            yield line, {name: (values[i].strip() if i < len(values) else "") for name, i in index.items()}
     except csv.Error as error:
         raise UnreadableFile(
-            [RowError(reader.line_num, "", "", f"The file could not be read here: {error}.")]
+            [RowError(line + 1, "", "", f"The file could not be read here: {error}.")]
         ) from None
 
 
