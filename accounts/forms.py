@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -32,12 +34,15 @@ class QueuedPasswordResetForm(GovukFormMixin, PasswordResetForm):
     )
 
     def save(self, *args, request=None, **kwargs):
-        from .tasks import send_password_reset_email
+        from .tasks import email_request
 
         email = self.cleaned_data["email"]
         audit_record(action=Action.PASSWORD_RESET_REQUESTED, request=request, actor_email=email[:254])
         for user in self.get_users(email):
-            send_password_reset_email.delay_on_commit(user.pk)
+            # Each request is its own event: a second request sends a second link.
+            email_request(
+                kind="password-reset", event_key=f"password-reset:{user.pk}:{uuid.uuid4().hex}", user_id=user.pk
+            )
 
 
 class PlaceForm(GovukFormMixin, forms.Form):

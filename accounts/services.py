@@ -93,9 +93,15 @@ def invitation_create(
 
 
 def _send_invitation(invitation: Invitation) -> None:
-    from .tasks import send_invitation_email
+    from .tasks import email_request
 
-    send_invitation_email.delay_on_commit(invitation.pk, invitation.la_id)
+    # A resend has a new expiry, so it is a new event with its own email.
+    email_request(
+        kind="invitation",
+        event_key=f"invitation:{invitation.pk}:{invitation.expires_at.isoformat()}",
+        la_id=invitation.la_id,
+        invitation_id=invitation.pk,
+    )
 
 
 @transaction.atomic

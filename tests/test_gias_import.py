@@ -188,3 +188,67 @@ def test_a_national_import_refuses_an_unknown_la_without_a_region(world, tmp_pat
     with pytest.raises(CommandError, match="Nothing imported: 1 problems"):
         call_command("import_gias", str(path), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
     assert not LocalAuthority.objects.filter(code="999").exists()
+
+
+def test_values_that_do_not_fit_their_columns_are_reported_and_change_nothing(admin_client, world):
+    before = names(world.a.la)
+    rows = [
+        gias_row("900041", EstablishmentName="A" * 201),  # line 2: longer than the column
+        gias_row("900042", EstablishmentName="Null\x00Academy"),  # line 3: PostgreSQL refuses NUL
+        gias_row("900043", EstablishmentName="Broken\r\nName School"),  # line 4: a line break
+        gias_row("900044", la_code="3O2"),  # line 5: a letter O, not another LA
+        gias_row("900045", la_code=""),  # line 6
+        gias_row("900046", NumberOfPupils="99999999999999", StatutoryHighAge="99999"),  # line 7
+        gias_row("900047", PercentageFSM="NaN", OpenDate="31-02-2020"),  # line 8
+        gias_row("900048", Postcode="NR1 1AA TOO LONG", HeadLastName="Lovelace" * 30),  # line 9
+        gias_row("900049", URN="٩٠٠٠٤٩"),  # line 10: Arabic-Indic digits are not a URN
+        gias_row("900050"),  # line 11: fine, but the file has bad rows
+    ]
+    page = upload(admin_client, gias_csv(rows, encoding="utf-8")).content.decode()
+    data_import = latest_import(world.a.la)
+    assert data_import.state == DataImport.State.REJECTED
+    assert {(e["line"], e["column"]) for e in data_import.errors} == {
+        (2, "EstablishmentName"),
+        (3, "EstablishmentName"),
+        (4, "EstablishmentName"),
+        (5, "LA (code)"),
+        (6, "LA (code)"),
+        (7, "NumberOfPupils"),
+        (7, "StatutoryHighAge"),
+        (8, "PercentageFSM"),
+        (8, "OpenDate"),
+        (9, "Postcode"),
+        (9, "HeadLastName"),
+        (10, "URN"),
+    }
+    messages = {(e["line"], e["column"]): e["message"] for e in data_import.errors}
+    assert messages[(2, "EstablishmentName")] == "Ensure this value has at most 200 characters (it has 201)."
+    assert "line break" in messages[(4, "EstablishmentName")]
+    assert messages[(5, "LA (code)")] == "An LA code is 3 digits, like 926."
+    assert data_import.counts["skipped"] == 0 and data_import.counts["rejected"] == 9
+    assert "Nothing was imported: 12 problems in the file" in page
+    assert names(world.a.la) == before
+
+
+def test_an_import_that_fails_unexpectedly_ends_failed_and_tells_the_uploader(admin_client, world):
+    from django.core import mail
+
+    with admin_client.capture(execute=False) as callbacks:
+        response = admin_client.post(
+            reverse("schools:imports", args=["926"]),
+            {"kind": "gias", "file": SimpleUploadedFile("edubasealldata.csv", gias_csv([gias_row("900061")]))},
+        )
+    data_import = latest_import(world.a.la)
+    data_import.file.storage.delete(data_import.file.name)  # the stored file went missing
+    with admin_client.capture(execute=True):
+        for callback in callbacks:
+            callback()
+    data_import = latest_import(world.a.la)
+    assert data_import.state == DataImport.State.FAILED and data_import.finished
+    assert data_import.failure.startswith("An unexpected error stopped it (FileNotFoundError). Nothing was changed.")
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Nothing was imported: something went wrong" in page and "FileNotFoundError" in page
+    assert admin_client.get(response["Location"] + "?format=json").json()["finished"] is True
+    assert [m.to for m in mail.outbox] == [[world.a.la_admin.email]]
+    assert mail.outbox[0].subject == "Your import of edubasealldata.csv did not complete"
+    assert "900061" not in names(world.a.la)

@@ -1,0 +1,29 @@
+"""Whether background processing is up: the broker takes messages and a worker answers."""
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def background_status(*, ping_timeout: float = 1.0) -> dict[str, str]:
+    """{"broker": …, "worker": …}, each "ok", "down", "unknown" or "in-process" (no broker)."""
+    from sipportal.celery import app
+
+    if app.conf.task_always_eager:
+        return {"broker": "in-process", "worker": "in-process"}
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        logger.warning("background processing: the broker does not answer", exc_info=True)
+        return {"broker": "down", "worker": "unknown"}
+    try:
+        replies = app.control.ping(timeout=ping_timeout)
+    except Exception:
+        logger.warning("background processing: worker ping failed", exc_info=True)
+        replies = []
+    return {"broker": "ok", "worker": "ok" if replies else "down"}
+
+
+def background_is_up(status: dict[str, str]) -> bool:
+    return all(value in ("ok", "in-process") for value in status.values())
