@@ -37,6 +37,14 @@ class Action(models.TextChoices):
     PROFILE_NEW_VERSION = "profile.new-version", "Started a new version of a School Priority Profile"
     PLAN_CHANGED = "plan.changed", "Changed the improvement plan"
     PLAN_REVIEWED = "plan.reviewed", "Reviewed an improvement plan action"
+    REPORT_CHANGED = "report.changed", "Changed a SIP report"
+    REPORT_SHARED = "report.shared", "Shared a SIP report with the headteacher"
+    REPORT_COMMENTED = "report.commented", "Commented on a SIP report"
+    REPORT_ISSUED = "report.issued", "Issued a SIP report"
+    REPORT_NEW_VERSION = "report.new-version", "Started a new version of a SIP report"
+    REPORT_DOWNLOADED = "report.downloaded", "Downloaded a SIP report"
+    REPORT_RENDER_RETRIED = "report.render-retried", "Asked again for a SIP report's PDF"
+    REPORTS_ARCHIVED = "report.archived", "Asked for a term's SIP reports as one file"
 
 
 class AuditEvent(models.Model):

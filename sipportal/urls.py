@@ -11,6 +11,7 @@ la_patterns = [
     path("", include(people_urls)),
     path("schools/", include("schools.urls")),
     path("", include("visits.urls")),
+    path("reports/", include("reports.la_urls")),
     path("audit/", include("audit.urls")),
 ]
 

@@ -18,6 +18,9 @@ def home_url(membership) -> str:
     """Where a membership's work starts."""
     if membership.role in NATIONAL_ROLES:
         return reverse("national:home", args=[membership.national_body.kind])
+    if membership.role == Role.GOVERNOR:
+        # Governors come for their school's reports: land there, with nothing else to get lost in.
+        return reverse("schools:reports:list", args=[membership.la.code, membership.school.urn])
     if membership.role in SCHOOL_ROLES:
         return reverse("schools:detail", args=[membership.la.code, membership.school.urn])
     if membership.role == Role.SIP:
