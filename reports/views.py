@@ -6,12 +6,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
 
 from jobs.models import JobState
 from schools.selectors import get_school_for_user
@@ -191,10 +190,12 @@ def report_edit(request, la_code, urn, report_id):
     )
 
 
-@require_POST
 def report_step(request, la_code, urn, report_id, step):
     school = _school(request, urn)
     report = get_report_for_user(request, school, report_id)
+    if request.method != "POST":
+        # Checked after the school and report, so people who may not know of them get a 404.
+        return HttpResponseNotAllowed(["POST"])
     if step not in services.TRANSITIONS:
         raise Http404("No such step")
     try:
@@ -211,10 +212,12 @@ def report_step(request, la_code, urn, report_id, step):
     return redirect("schools:reports:detail", la_code, urn, report.pk)
 
 
-@require_POST
 def report_comment(request, la_code, urn, report_id):
     school = _school(request, urn)
     report = get_report_for_user(request, school, report_id)
+    if request.method != "POST":
+        # Checked after the school and report, so people who may not know of them get a 404.
+        return HttpResponseNotAllowed(["POST"])
     if not request.user.has_perm("reports.comment_report", report):
         raise PermissionDenied("The headteacher comments while the report is shared with them.")
     form = CommentForm(request.POST)
@@ -286,10 +289,12 @@ def document_download(request, la_code, urn, report_id, audience):
     return stored_file_response(document.file.name, document_filename(report, audience), "application/pdf")
 
 
-@require_POST
 def document_retry(request, la_code, urn, report_id, audience):
     school = _school(request, urn)
     report = get_report_for_user(request, school, report_id)
+    if request.method != "POST":
+        # Checked after the school and report, so people who may not know of them get a 404.
+        return HttpResponseNotAllowed(["POST"])
     if not request.user.has_perm("reports.write_report", school) and not request.user.has_perm(
         "reports.view_private_notes", report
     ):

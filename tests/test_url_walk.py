@@ -87,6 +87,19 @@ ACCESS = {
     "schools/<str:urn>/visits/<int:visit_id>/record/": (403, 200, 404, 404),
     "schools/<str:urn>/visits/<int:visit_id>/finalise/": (403, 200, 404, 404),
     "audit/": (200, 403, 403, 403),
+    # The sample report is issued, with its PDFs rendered; the sample PDF is the governors'.
+    "schools/<str:urn>/reports/": (200, 200, 200, 200),
+    "schools/<str:urn>/reports/new/": (403, 200, 403, 403),
+    "schools/<str:urn>/reports/<int:report_id>/": (200, 200, 200, 200),
+    "schools/<str:urn>/reports/<int:report_id>/edit/": (403, 302, 403, 403),
+    "schools/<str:urn>/reports/<int:report_id>/comment/": (405, 405, 405, 405),
+    "schools/<str:urn>/reports/<int:report_id>/steps/<slug:step>/": (405, 405, 405, 405),
+    "schools/<str:urn>/reports/<int:report_id>/new-version/": (403, 200, 403, 403),
+    "schools/<str:urn>/reports/<int:report_id>/pdf/<slug:audience>/": (200, 200, 200, 200),
+    "schools/<str:urn>/reports/<int:report_id>/pdf/<slug:audience>/retry/": (405, 405, 405, 405),
+    "reports/": (200, 403, 403, 403),
+    "reports/archives/<int:archive_id>/": (200, 403, 403, 403),
+    "reports/archives/<int:archive_id>/download/": (200, 403, 403, 403),
 }
 TENANT_PREFIX = "la/<str:la_code>/"
 
@@ -128,6 +141,7 @@ def samples_for(la_world, world):
         priority = PriorityFactory(school=la_world.school)
         profile = ProfileFactory(school=la_world.school)
         action = PlanActionFactory(priority=priority)
+        report, archive = issued_report_sample(la_world)
     return {
         "la_code": la_world.la.code,
         "urn": la_world.school.urn,
@@ -141,7 +155,38 @@ def samples_for(la_world, world):
         "profile_id": profile.pk,
         "section": "contacts",
         "action_id": action.pk,
+        "report_id": report.pk,
+        "audience": "governors",
+        "step": "issue",
+        "archive_id": archive.pk,
     }
+
+
+def issued_report_sample(la_world):
+    """An issued report of the LA's first school with a ready PDF per audience, and a ready ZIP.
+
+    The files are stand-ins written through the storage: the walk is about access, not rendering.
+    """
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from reports.models import RenderedDocument, Report, ReportArchive
+
+    report = Report.objects.create(
+        school=la_world.school,
+        academic_year=2026,
+        term=1,
+        title="Walk report",
+        author=la_world.sip,
+        state="issued",
+        issued_at=timezone.now(),
+    )
+    for audience in report.audiences():
+        name = default_storage.save(f"reports/walk/{report.pk}-{audience}.pdf", ContentFile(b"%PDF-1.7 walk"))
+        RenderedDocument.objects.create(report=report, audience=audience, state="done", file=name, pages=1)
+    name = default_storage.save(f"archives/walk/{report.pk}.zip", ContentFile(b"PK walk"))
+    archive = ReportArchive.objects.create(la=la_world.la, academic_year=2026, term=1, state="done", file=name)
+    return report, archive
 
 
 def fill(route: str, samples: dict) -> str:
@@ -233,7 +278,9 @@ def national_samples(world) -> dict:
             submitted_at=timezone.now(),
             version_number=2,
         )
-    return {"body": "ssat", "profile_id": profile.pk}
+        report, _ = issued_report_sample(world.a)
+        document = report.documents.get(audience="ssat")
+    return {"body": "ssat", "profile_id": profile.pk, "document_id": document.pk}
 
 
 def test_national_pages_answer_404_to_la_roles_and_open_for_their_body(client, world):
