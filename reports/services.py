@@ -11,12 +11,13 @@ import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from accounts.predicates import is_schools_head, is_schools_sip
 from audit.models import Action
 from audit.services import audit_record
 from jobs.models import JobState
-from jobs.runner import job_enqueue
+from jobs.runner import job_enqueue, job_send
 from priorities.models import PlanAction
 from schools.models import PupilGroup
 from sipportal.errors import DomainError
@@ -414,15 +415,32 @@ JUDGEMENT_WORDS = dict(Judgement.choices)
 
 def documents_request(*, report: Report, actor=None) -> list[RenderedDocument]:
     """One document row per audience of the report (existing rows are kept), each sent to a worker."""
-    documents = []
+    documents, created = [], []
     for audience in report.audiences():
-        document, created = RenderedDocument.objects.get_or_create(
+        document, is_new = RenderedDocument.objects.get_or_create(
             report=report, audience=audience, defaults={"requested_by": actor}
         )
-        if created:
-            job_enqueue(document)
         documents.append(document)
+        if is_new:
+            created.append(document.pk)
+    if created:
+        transaction.on_commit(lambda: _send_documents(created))
     return documents
+
+
+def _send_documents(pks: list[int]) -> None:
+    """Send each new document to the workers; once the broker refuses one, the rest wait with it.
+
+    Each refused send costs the broker client's connection attempts, so a report's four PDFs
+    would otherwise keep the person who issued it waiting four times as long.
+    """
+    for number, pk in enumerate(pks):
+        if not job_send(RenderedDocument, pk):
+            with scopes_disabled():
+                RenderedDocument.objects.filter(pk__in=pks[number + 1 :], state=JobState.REQUESTED).update(
+                    waiting_for_broker=True
+                )
+            return
 
 
 @transaction.atomic
