@@ -206,6 +206,9 @@ def todo_for(request) -> list[Todo]:
         items += todo_for_sip(request)
     if access.school_ids(Role.HEADTEACHER):
         items += todo_for_head(request)
+    from reports.selectors import report_todos
+
+    items += report_todos(request)
     return sorted(items, key=lambda item: not item.urgent)
 
 

@@ -119,3 +119,48 @@ def ssat_documents(membership) -> QuerySet[RenderedDocument]:
         .select_related("report", "report__school", "report__school__la")
         .order_by("-report__issued_at")
     )
+
+
+def report_todos(request) -> list:
+    """The overview's report items, one query each.
+
+    Overdue reports for the LA, reports to comment on for the head, heads' responses for the SIP.
+    """
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from overview.selectors import Todo, _count
+
+    access, items = request.access, []
+    if access.is_la_admin:
+        overdue = overdue_reports().count()
+        if overdue:
+            items.append(
+                Todo(
+                    f"{_count(overdue, 'school has a report', 'schools have reports')} overdue after a visit",
+                    reverse("reports:la", args=[request.la.code]),
+                    urgent=True,
+                )
+            )
+    shared = Report.objects.filter(state=Report.State.SHARED).select_related("school", "school__la")
+    heads = access.school_ids(Role.HEADTEACHER)
+    if heads:
+        for report in shared.filter(school_id__in=heads, head_accuracy=""):
+            items.append(
+                Todo(
+                    f"Your SIP shared “{report.title}” for your comments and a check of the facts",
+                    reverse("schools:reports:detail", args=[report.school.la.code, report.school.urn, report.pk]),
+                    detail=f"Shared {report.shared_at:%-d %B %Y}",
+                )
+            )
+    if access.is_sip:
+        for report in shared.filter(school_id__in=access.sip_school_ids).exclude(head_accuracy=""):
+            said = "confirmed the facts" if report.head_accuracy == "accurate" else "says something is inaccurate"
+            items.append(
+                Todo(
+                    f"The headteacher of {report.school.name} {said} in “{report.title}”",
+                    reverse("schools:reports:detail", args=[report.school.la.code, report.school.urn, report.pk]),
+                    urgent=report.head_accuracy == "inaccurate",
+                )
+            )
+    return items

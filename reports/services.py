@@ -21,7 +21,7 @@ from jobs.runner import job_enqueue, job_send
 from priorities.models import PlanAction
 from schools.models import PupilGroup
 from sipportal.errors import DomainError
-from tenancy.academic_year import academic_year_label, academic_year_of, current_academic_year
+from tenancy.academic_year import academic_year_dates, academic_year_label, academic_year_of, current_academic_year
 from visits.models import Visit, VisitPerson
 
 from .models import Judgement, RenderedDocument, Report, ReportArchive, ReportEvent
@@ -140,7 +140,11 @@ def report_start(*, actor, school, request=None) -> Report:
     last = (
         Report.objects.filter(school=school, kind=Report.Kind.VISIT, state=State.ISSUED).order_by("-issued_at").first()
     )
-    known = _draft_from_portal(school, last.issued_at.date() if last else None)
+    # Since the last report; a first report starts from this academic year's visits.
+    since = (
+        last.issued_at.date() if last else academic_year_dates(current_academic_year())[0] - datetime.timedelta(days=1)
+    )
+    known = _draft_from_portal(school, since)
     year, term = current_academic_year(), term_number(timezone.localdate())
     school_report = Report(
         school=school,

@@ -487,3 +487,31 @@ def test_the_caseload_can_show_each_schools_latest_report_in_one_query(world, is
     with scope(la=world.a.la.pk), django_assert_num_queries(1):
         rows = list(with_latest_report(SipAssignment.objects.filter(academic_year=2026)))
     assert [(r.latest_report_state, r.latest_report_id is not None) for r in rows] == [("draft", True)]
+
+
+def test_the_overview_asks_the_head_to_comment_the_sip_to_read_the_answer_and_the_la_about_overdue_reports(
+    client, world
+):
+    report = start_report(world.a)
+    with scope(la=world.a.la.pk):
+        services.report_transition(actor=world.a.sip, report=report, action="share")
+
+    def texts(person, la_world):
+        client.force_login(person)
+        return [item.text for item in client.get(f"/la/{la_world.la.code}/").context["todo"]]
+
+    assert "Your SIP shared “SIP report, autumn term 2026/27” for your comments and a check of the facts" in texts(
+        world.a.head, world.a
+    )
+    with scope(la=world.a.la.pk):
+        services.report_comment(
+            actor=world.a.head, report=report, comment="", accuracy="inaccurate", inaccuracies="Attendance"
+        )
+    assert not any("for your comments" in t for t in texts(world.a.head, world.a))
+    assert (
+        "The headteacher of Norfolk High School says something is inaccurate in “SIP report, autumn term 2026/27”"
+        in texts(world.a.sip, world.a)
+    )
+    # Barnet's school had finalised visits last year and no report since.
+    assert "1 school has a report overdue after a visit" in texts(world.b.la_admin, world.b)
+    assert texts(world.a.governor, world.a) == []
