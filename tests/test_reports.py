@@ -515,3 +515,12 @@ def test_the_overview_asks_the_head_to_comment_the_sip_to_read_the_answer_and_th
     # Barnet's school had finalised visits last year and no report since.
     assert "1 school has a report overdue after a visit" in texts(world.b.la_admin, world.b)
     assert texts(world.a.governor, world.a) == []
+
+
+def test_the_school_page_links_its_reports_for_the_head_and_lists_the_issued_ones_there(client, world, issued):
+    client.force_login(world.a.head)
+    page = client.get(f"/la/{world.a.la.code}/schools/{world.a.school.urn}/").content.decode()
+    assert f'href="/la/{world.a.la.code}/schools/{world.a.school.urn}/reports/"' in page
+    listing = client.get(f"/la/{world.a.la.code}/schools/{world.a.school.urn}/reports/").content.decode()
+    assert "Download the PDF for the school" in listing and "Download the PDF for governors" in listing
+    assert "Write a report" not in listing
