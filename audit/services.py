@@ -4,14 +4,9 @@ from typing import Any
 
 from django.db import models
 
+from sipportal.client_address import client_address
+
 from .models import Action, AuditEvent
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    # With PROXY_COUNT set, axes' ipware already resolved the client address.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
 
 
 def audit_record(
@@ -37,6 +32,6 @@ def audit_record(
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:300] if obj is not None else "",
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         detail=detail or {},
     )
