@@ -148,6 +148,13 @@ def test_signed_in_pages_and_downloads_are_never_cached(client, world):
         assert "public" not in directives
 
 
+def test_health_probes_over_plain_http_are_answered_while_pages_redirect_to_https(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/health/live/").json() == {"status": "ok"}
+    redirect = client.get("/accounts/sign-in/")
+    assert redirect.status_code == 301 and redirect["Location"].startswith("https://")
+
+
 SQLITE_WRITERS = """
 import os, sys, threading, time
 import django
