@@ -24,7 +24,9 @@ def audit_record(
         actor = request.user
     if la is None and obj is not None:
         la = getattr(obj, "la", None)
-    return AuditEvent.objects.create(
+    # Events happen inside an LA's pages and outside any (sign-in, national pages): the row carries
+    # its own LA, so writing it needs no scope.
+    return AuditEvent.objects.with_scopes_disabled().create(
         action=action,
         actor=actor,
         actor_email=actor.email if actor is not None else actor_email,

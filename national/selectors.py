@@ -51,3 +51,11 @@ def profiles_for_matching(membership: Membership):
         .select_related("school", "school__la", "matching_body")
         .order_by("submitted_at")
     )
+
+
+def priorities_of_profile_for_matching(membership: Membership, profile):
+    """The priorities of one profile from this matching body's queue (see `profiles_for_matching`)."""
+    from priorities.models import ProfilePriority
+
+    la_ids = list(las_served_by(membership).values_list("pk", flat=True))
+    return ProfilePriority.objects.with_scope(la=la_ids).filter(profile=profile)

@@ -4,7 +4,12 @@ from django.shortcuts import get_object_or_404, render
 from accounts.access import memberships_of
 from accounts.models import NATIONAL_ROLES, Role
 
-from .selectors import gaining_ground_schools_for, las_served_by, profiles_for_matching
+from .selectors import (
+    gaining_ground_schools_for,
+    las_served_by,
+    priorities_of_profile_for_matching,
+    profiles_for_matching,
+)
 
 
 def get_national_membership(request, body: str):
@@ -49,5 +54,9 @@ def profile(request, body, profile_id):
     return render(
         request,
         "national/profile.html",
-        {"membership": membership, "profile": found, "priorities": found.priorities.all()},
+        {
+            "membership": membership,
+            "profile": found,
+            "priorities": priorities_of_profile_for_matching(membership, found),
+        },
     )

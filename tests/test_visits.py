@@ -208,7 +208,8 @@ def test_amending_a_finalised_visit_needs_a_reason_and_keeps_the_history(client,
         == 302
     )
     visit.refresh_from_db()
-    [amendment] = visit.amendments.all()
+    with scope(la=world.a.la.pk):
+        [amendment] = visit.amendments.all()
     assert visit.summary == "Second version" and visit.state == "final"
     assert amendment.reason == "Typo in the summary" and amendment.before["summary"] == "First version"
     client.force_login(world.a.head)
@@ -373,7 +374,8 @@ def test_the_la_caseload_costs_the_same_queries_for_1_or_150_schools(client, wor
             _schools_with_visits(world.a.la, sip, 30)
     many, rows = _caseload_queries(client, path)
     assert rows == 151 and many == few
-    assert NextStep.objects.count() == 150
+    with scope(la=world.a.la.pk):
+        assert NextStep.objects.count() == 150
 
 
 def test_the_caseload_sorts_and_filters(client, world):
