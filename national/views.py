@@ -3,10 +3,12 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.access import memberships_of
 from accounts.models import NATIONAL_ROLES, Role
+from tenancy.academic_year import academic_year_label, year_from_request, year_links
 
 from .selectors import (
     gaining_ground_schools_for,
     las_served_by,
+    matching_years,
     priorities_of_profile_for_matching,
     profiles_for_matching,
 )
@@ -43,8 +45,16 @@ def _matching_membership(request, body):
 
 def profiles(request, body):
     membership = _matching_membership(request, body)
+    year = year_from_request(request)
     return render(
-        request, "national/profiles.html", {"membership": membership, "profiles": profiles_for_matching(membership)}
+        request,
+        "national/profiles.html",
+        {
+            "membership": membership,
+            "profiles": profiles_for_matching(membership, year),
+            "year_label": academic_year_label(year),
+            "years": year_links(year, matching_years(membership)),
+        },
     )
 
 

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "partnerships",
     "reports",
     "national",
+    "overview",
 ]
 
 MIDDLEWARE = [
