@@ -222,9 +222,16 @@ def test_without_a_proxy_a_forged_forwarded_header_buys_no_attempts_and_is_not_r
     assert audit_addresses(Action.SIGN_IN_FAILED) == {"10.0.0.1"}
 
 
-def test_a_garbled_forwarded_header_falls_back_to_the_connection_address(client, world, settings):
-    settings.PROXY_COUNT = 1
-    response = sign_in(client, world.a.head.email, "wrong", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="not-an-address")
+@pytest.mark.parametrize(
+    ("proxies", "forwarded"),
+    [(1, "not-an-address"), (1, "203.0.113.9, <script>"), (2, "203.0.113.9"), (1, "")],
+    ids=["garbled", "garbled-last", "shorter-than-the-chain", "empty"],
+)
+def test_a_forwarded_header_that_cannot_be_read_falls_back_to_the_connection_address(
+    client, world, settings, proxies, forwarded
+):
+    settings.PROXY_COUNT = proxies
+    response = sign_in(client, world.a.head.email, "wrong", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
     assert response.status_code == 200
     assert audit_addresses(Action.SIGN_IN_FAILED) == {PROXY}
 
