@@ -10,9 +10,9 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django_scopes import ScopedManager
 
 from jobs.models import Job, JobState
+from tenancy.scoping import ScopedManager
 
 
 class Judgement(models.TextChoices):

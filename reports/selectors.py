@@ -105,7 +105,7 @@ def ssat_documents(membership) -> QuerySet[RenderedDocument]:
     from national.selectors import las_served_by
 
     if membership.role != Role.SSAT:
-        return RenderedDocument.objects.none()
+        return RenderedDocument.objects.with_scope(la=[]).none()
     la_ids = list(las_served_by(membership).values_list("pk", flat=True))
     return (
         RenderedDocument.objects.with_scope(la=la_ids)
