@@ -162,6 +162,8 @@ class ReportEvent(models.Model):
     action = models.CharField(max_length=30)
     comment = models.TextField(blank=True)
 
+    objects = ScopedManager(la="report__school__la")
+
     class Meta:
         ordering = ["at", "pk"]
 
