@@ -159,9 +159,7 @@ def rows_of(binary, required: tuple[str, ...], wanted: frozenset[str]) -> Iterat
                 continue
             yield line, {name: (values[i].strip() if i < len(values) else "") for name, i in index.items()}
     except csv.Error as error:
-        raise UnreadableFile(
-            [RowError(line + 1, "", "", f"The file could not be read here: {error}.")]
-        ) from None
+        raise UnreadableFile([RowError(line + 1, "", "", f"The file could not be read here: {error}.")]) from None
 
 
 def _batches(rows, size=BATCH_SIZE):
