@@ -4,6 +4,7 @@ Each test has a Redis server of its own on a free loopback port (bench/_stack.py
 it harms nobody, and workers run `celery worker --beat` with the job sweeper on fast clocks.
 """
 
+import shutil
 import time
 
 import pytest
@@ -27,6 +28,7 @@ pytestmark = [
         settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3",
         reason="workers in other processes need a database server",
     ),
+    pytest.mark.skipif(not shutil.which("redis-server"), reason="these tests start a Redis server of their own"),
 ]
 
 
