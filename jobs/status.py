@@ -39,7 +39,8 @@ def background_status(*, ping_timeout: float = 1.0) -> dict[str, str]:
         logger.warning("background processing: the broker does not answer", exc_info=True)
         return {"broker": "down", "worker": "unknown"}
     try:
-        replies = app.control.ping(timeout=ping_timeout)
+        # The first reply is enough: without a limit, ping waits out the whole timeout.
+        replies = app.control.ping(timeout=ping_timeout, limit=1)
     except Exception:
         logger.warning("background processing: worker ping failed", exc_info=True)
         replies = []

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -252,3 +253,19 @@ def test_an_import_that_fails_unexpectedly_ends_failed_and_tells_the_uploader(ad
     assert [m.to for m in mail.outbox] == [[world.a.la_admin.email]]
     assert mail.outbox[0].subject == "Your import of edubasealldata.csv did not complete"
     assert "900061" not in names(world.a.la)
+
+
+@pytest.mark.skipif(not settings.REDIS_AVAILABLE, reason="Redis does not answer")
+def test_the_import_page_says_when_no_worker_is_there_to_import(admin_client, world):
+    from sipportal.celery import app
+
+    app.conf.update(task_always_eager=False)
+    try:
+        page = admin_client.get(reverse("schools:imports", args=["926"])).content.decode()
+    finally:
+        app.conf.update(task_always_eager=True)
+    assert "Background processing is not available at the moment." in page
+    assert (
+        "Background processing is not available"
+        not in admin_client.get(reverse("schools:imports", args=["926"])).content.decode()
+    )
