@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from tenancy.models import LocalAuthority, Region
 
-from .imports import Outcome, RowError, value_problem
+from .imports import Outcome, RowError, Skipped, value_problem
 from .models import OfstedRating, Phase, School, Status
 
 REQUIRED = (
@@ -45,6 +45,13 @@ OFSTED = {label.lower(): value for value, label in OfstedRating.choices} | {
     "insufficient evidence": "",
 }
 REGIONS = {label.lower(): value for value, label in Region.choices}
+# Rows of a national extract that no English LA holds, by their "GOR (name)": skipped and
+# counted by reason, never imported, never an error.
+OUTSIDE_ENGLAND = {
+    "wales (pseudo)": "Welsh establishments",
+    "not applicable": "No English LA (overseas, offshore and other establishments)",
+}
+ANOTHER_LA = "Schools of other LAs"
 # The fields an import may change, in the order the change list mentions them.
 FIELDS = (
     "la_id",
@@ -115,8 +122,11 @@ class GiasImporter:
         if not re.fullmatch(r"[0-9]{3}", la_code):
             error("LA (code)", "An LA code is 3 digits, like 926.")
             return None, errors
+        outside = OUTSIDE_ENGLAND.get(row.get("GOR (name)", "").lower())
+        if outside:
+            return Skipped(outside), []
         if self.la is not None and la_code != self.la.code:
-            return None, []  # another LA's school: skipped, not checked
+            return Skipped(ANOTHER_LA), []  # not checked: it is not this LA's to fix
         urn = row["URN"]
         if not re.fullmatch(r"[0-9]{6}", urn):
             error("URN", "A URN is 6 digits.")

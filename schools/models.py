@@ -343,6 +343,9 @@ class DataImport(Job):
     error_count = models.PositiveIntegerField(default=0)
     changes = models.JSONField(default=list, blank=True)
     change_count = models.PositiveIntegerField(default=0)
+    skipped_reasons = models.JSONField(
+        default=dict, blank=True, help_text="Rows left out on purpose, by reason (another LA's, Welsh, …)."
+    )
 
     objects = ScopedManager(la="la")
 

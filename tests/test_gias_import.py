@@ -58,7 +58,8 @@ def test_a_clean_extract_creates_updates_and_skips_other_las_rows(admin_client, 
     data_import = latest_import(world.a.la)
     assert data_import.state == DataImport.State.DONE
     assert data_import.counts == {"created": 1, "updated": 2, "unchanged": 0, "skipped": 1, "rejected": 0}
-    assert "Imported" in page
+    assert data_import.skipped_reasons == {"Schools of other LAs": 1}
+    assert "Imported" in page and "Schools of other LAs: 1" in page
     now = names(world.a.la)
     assert now["900001"] == "St Mary’s Church of England High School"  # read as Windows-1252
     assert now[existing.urn] == "Renamed Academy"
@@ -269,3 +270,40 @@ def test_the_import_page_says_when_no_worker_is_there_to_import(admin_client, wo
         "Background processing is not available"
         not in admin_client.get(reverse("schools:imports", args=["926"])).content.decode()
     )
+
+
+def test_a_national_extract_skips_welsh_and_overseas_rows_and_counts_them_by_reason(world, tmp_path):
+    import io
+
+    path = tmp_path / "edubasealldata20261101.csv"
+    wales, overseas = {"GOR (name)": "Wales (pseudo)"}, {"GOR (name)": "Not Applicable"}
+    rows = [
+        gias_row("900301", la_code="926"),
+        gias_row("900302", la_code="302"),
+        gias_row("900303", la_code="660", **{"LA (name)": "Cardiff"}, **wales),
+        gias_row("900304", la_code="661", **wales),
+        gias_row("900305", la_code="703", **{"LA (name)": "Overseas"}, **overseas),
+    ]
+    path.write_bytes(gias_csv(rows))
+    out = io.StringIO()
+    call_command("import_gias", str(path), stdout=out)
+    with scopes_disabled():
+        data_import = DataImport.objects.latest("created_at")
+    assert data_import.state == DataImport.State.DONE
+    assert data_import.counts["created"] == 2 and data_import.counts["skipped"] == 3
+    assert data_import.skipped_reasons == {
+        "Welsh establishments": 2,
+        "No English LA (overseas, offshore and other establishments)": 1,
+    }
+    assert "skipped: Welsh establishments: 2" in out.getvalue()
+    assert not LocalAuthority.objects.filter(code__in=["660", "661", "703"]).exists()
+    assert "900301" in names(world.a.la) and "900302" in names(world.b.la)
+
+
+def test_a_malformed_row_still_stops_a_national_import_that_has_welsh_rows(world, tmp_path):
+    path = tmp_path / "edubasealldata20261101.csv"
+    rows = [gias_row("900311", la_code="660", **{"GOR (name)": "Wales (pseudo)"}), gias_row("90031", la_code="926")]
+    path.write_bytes(gias_csv(rows))
+    with pytest.raises(CommandError, match="Nothing imported: 1 problems"):
+        call_command("import_gias", str(path), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    assert "90031" not in names(world.a.la)
