@@ -13,7 +13,7 @@ from django_scopes import scopes_disabled
 from tenancy.models import LocalAuthority, Region
 
 from .imports import Outcome, RowError, Skipped, value_problem
-from .models import OfstedRating, Phase, School, Status
+from .models import EstablishmentType, OfstedRating, Phase, School, Status
 
 REQUIRED = (
     "URN",
@@ -52,6 +52,7 @@ OUTSIDE_ENGLAND = {
     "not applicable": "No English LA (overseas, offshore and other establishments)",
 }
 ANOTHER_LA = "Schools of other LAs"
+TYPE_COLUMN = "TypeOfEstablishment (name)"
 # The fields an import may change, in the order the change list mentions them.
 FIELDS = (
     "la_id",
@@ -109,6 +110,9 @@ class GiasImporter:
         self.la = la
         self.seen: dict[str, int] = {}
         self.las = {la.code: la} if la else {x.code: x for x in LocalAuthority.objects.all()}
+        self.types = {
+            name.lower(): in_scope for name, in_scope in EstablishmentType.objects.values_list("name", "in_scope")
+        }
 
     # --- reading one row -------------------------------------------------------------------
     def parse(self, line: int, row: dict[str, str]):
@@ -127,6 +131,12 @@ class GiasImporter:
             return Skipped(outside), []
         if self.la is not None and la_code != self.la.code:
             return Skipped(ANOTHER_LA), []  # not checked: it is not this LA's to fix
+        kind = row.get(TYPE_COLUMN, "")
+        if kind and not self.types.get(kind.lower(), False):
+            if kind.lower() in self.types:
+                return Skipped(f"Not in the register's scope: {kind}"), []
+            # A type GIAS added later: reported by name for the site administrator to decide.
+            return Skipped(f"Establishment type the portal does not know yet: {kind}"), []
         urn = row["URN"]
         if not re.fullmatch(r"[0-9]{6}", urn):
             error("URN", "A URN is 6 digits.")

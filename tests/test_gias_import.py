@@ -307,3 +307,32 @@ def test_a_malformed_row_still_stops_a_national_import_that_has_welsh_rows(world
     with pytest.raises(CommandError, match="Nothing imported: 1 problems"):
         call_command("import_gias", str(path), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
     assert "90031" not in names(world.a.la)
+
+
+def test_establishments_outside_the_programme_are_skipped_by_type_and_unknown_types_reported(admin_client, world):
+    rows = [
+        gias_row("900401"),
+        gias_row("900402", **{"TypeOfEstablishment (name)": "Academy converter"}),
+        gias_row("900403", **{"TypeOfEstablishment (name)": "Other independent school"}),
+        gias_row("900404", **{"TypeOfEstablishment (name)": "Children's centre"}),
+        gias_row("900405", **{"TypeOfEstablishment (name)": "Other independent school"}),
+        gias_row("900406", **{"TypeOfEstablishment (name)": "Hologram academy"}),
+    ]
+    page = upload(admin_client, gias_csv(rows)).content.decode()
+    data_import = latest_import(world.a.la)
+    assert data_import.state == DataImport.State.DONE and data_import.counts["created"] == 2
+    assert data_import.skipped_reasons == {
+        "Not in the register's scope: Other independent school": 2,
+        "Not in the register's scope: Children's centre": 1,
+        "Establishment type the portal does not know yet: Hologram academy": 1,
+    }
+    assert "Establishment type the portal does not know yet: Hologram academy: 1" in page
+    assert {"900401", "900402"} <= set(names(world.a.la)) and "900403" not in names(world.a.la)
+
+
+def test_the_site_administrator_decides_which_types_are_in_scope(admin_client, world):
+    from schools.models import EstablishmentType
+
+    EstablishmentType.objects.filter(name="Other independent school").update(in_scope=True)
+    upload(admin_client, gias_csv([gias_row("900411", **{"TypeOfEstablishment (name)": "Other independent school"})]))
+    assert "900411" in names(world.a.la)
