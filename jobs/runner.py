@@ -189,10 +189,10 @@ def job_finish(job: Job, *, state: str = JobState.DONE, **fields) -> bool:
 def job_fail(job: Job, *, worker: str | None, reason: str) -> bool:
     """Mark a job failed with a reason a person can read. Only a job not yet finished changes."""
     model = type(job)
-    rows = _rows(model).exclude(state__in=model.final_states).filter(pk=job.pk)
-    if worker is not None:
-        rows = rows.filter(worker=worker)
     with scopes_disabled():
+        rows = _rows(model).exclude(state__in=model.final_states).filter(pk=job.pk)
+        if worker is not None:
+            rows = rows.filter(worker=worker)
         return bool(rows.update(state=JobState.FAILED, finished_at=timezone.now(), failure=reason))
 
 
