@@ -1,11 +1,7 @@
-import uuid
-
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from audit.models import Action
-from audit.services import audit_record
 from schools.models import School
 from sipportal.forms import GovukFormMixin
 
@@ -34,15 +30,9 @@ class QueuedPasswordResetForm(GovukFormMixin, PasswordResetForm):
     )
 
     def save(self, *args, request=None, **kwargs):
-        from .tasks import email_request
+        from .services import password_reset_request
 
-        email = self.cleaned_data["email"]
-        audit_record(action=Action.PASSWORD_RESET_REQUESTED, request=request, actor_email=email[:254])
-        for user in self.get_users(email):
-            # Each request is its own event: a second request sends a second link.
-            email_request(
-                kind="password-reset", event_key=f"password-reset:{user.pk}:{uuid.uuid4().hex}", user_id=user.pk
-            )
+        password_reset_request(email=self.cleaned_data["email"], request=request)
 
 
 class PlaceForm(GovukFormMixin, forms.Form):

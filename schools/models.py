@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django_scopes import ScopedManager
 
 from jobs.models import Job
+from tenancy.scoping import ScopedManager
 
 
 class Phase(models.TextChoices):

@@ -179,7 +179,8 @@ def test_asking_twice_for_the_same_event_sends_one_email(world, django_capture_o
         first = email_request(kind="password-reset", event_key="reset-twice", user_id=world.a.head.pk)
         second = email_request(kind="password-reset", event_key="reset-twice", user_id=world.a.head.pk)
     assert first.pk == second.pk
-    first.refresh_from_db()
+    with scopes_disabled():
+        first.refresh_from_db()
     assert first.state == "done" and first.subject == "Reset your SIP Portal password"
     assert [m.to for m in mail.outbox] == [[world.a.head.email]]
 
