@@ -1,6 +1,7 @@
 """Changes to people, memberships and invitations. Each writes its audit record."""
 
 import hashlib
+import logging
 import uuid
 from datetime import timedelta
 
@@ -17,6 +18,8 @@ from sipportal.client_address import client_address
 from sipportal.errors import DomainError
 
 from .models import LA_ROLES, SCHOOL_ROLES, Invitation, Membership, Role
+
+logger = logging.getLogger(__name__)
 
 User = get_user_model()
 _INVITATION_SALT = "accounts.invitation"
@@ -247,13 +250,21 @@ def membership_remove(*, actor, membership: Membership, request=None) -> None:
 
 
 def _within_limit(key: str, limit: int, window: int) -> bool:
-    """Count one more request under `key` in a fixed window; False once the limit is passed."""
-    cache.add(key, 0, timeout=window)
+    """Count one more request under `key` in a fixed window; False once the limit is passed.
+
+    With the cache (Redis) down nothing can be counted: the request is let through, so people can
+    still reset passwords in an outage, and the emails wait for the broker like every other job.
+    """
     try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ended between add() and incr()
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except Exception:
+        logger.warning("password reset limit not checked: the cache is unavailable", exc_info=True)
+        return True
     return count <= limit
 
 

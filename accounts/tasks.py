@@ -52,9 +52,11 @@ def email_builder(kind: str):
 
 def email_request(*, kind: str, event_key: str, la_id: int | None = None, **params) -> EmailJob:
     """Ask for the email about one event; it is sent once, after the current transaction commits."""
-    job, created = EmailJob.objects.get_or_create(
-        event_key=event_key[:200], defaults={"kind": kind, "la_id": la_id, "params": params}
-    )
+    # Event keys are unique across LAs, and some emails (a password reset) belong to none.
+    with scopes_disabled():
+        job, created = EmailJob.objects.get_or_create(
+            event_key=event_key[:200], defaults={"kind": kind, "la_id": la_id, "params": params}
+        )
     if created:
         job_enqueue(job)
     return job

@@ -9,6 +9,8 @@ from typing import ClassVar
 
 from django.db import models
 
+from tenancy.scoping import ScopedManager
+
 
 class JobState(models.TextChoices):
     REQUESTED = "requested", "Waiting to start"
@@ -69,6 +71,9 @@ class EmailJob(Job):
     created_at = models.DateTimeField(auto_now_add=True)
     recipients = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=300, blank=True)
+
+    # An LA's emails are tenant data; the job runner and the sweeper read them unscoped on purpose.
+    objects = ScopedManager(la="la")
 
     class Meta:
         ordering = ["-created_at"]

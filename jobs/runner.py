@@ -26,6 +26,7 @@ from django_scopes import scopes_disabled
 from kombu.exceptions import OperationalError
 
 from .models import Job, JobState
+from .status import broker_reachable
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ def job_send(model: type[Job], pk: int) -> bool:
         autodiscover_modules("tasks")  # a web process imports tasks modules only when needed
     try:
         # No publish retries: a request must not hang on a broker that is down.
+        if not app.conf.task_always_eager and not broker_reachable():
+            raise OperationalError("the broker does not accept connections")
         app.tasks[model.task_name].apply_async(args=[pk], retry=False)
     except BROKER_ERRORS:
         logger.warning("broker unavailable: %s %s stays requested", model.__name__, pk, exc_info=True)
@@ -186,10 +189,10 @@ def job_finish(job: Job, *, state: str = JobState.DONE, **fields) -> bool:
 def job_fail(job: Job, *, worker: str | None, reason: str) -> bool:
     """Mark a job failed with a reason a person can read. Only a job not yet finished changes."""
     model = type(job)
-    rows = _rows(model).exclude(state__in=model.final_states).filter(pk=job.pk)
-    if worker is not None:
-        rows = rows.filter(worker=worker)
     with scopes_disabled():
+        rows = _rows(model).exclude(state__in=model.final_states).filter(pk=job.pk)
+        if worker is not None:
+            rows = rows.filter(worker=worker)
         return bool(rows.update(state=JobState.FAILED, finished_at=timezone.now(), failure=reason))
 
 

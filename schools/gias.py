@@ -12,8 +12,8 @@ from django_scopes import scopes_disabled
 
 from tenancy.models import LocalAuthority, Region
 
-from .imports import Outcome, RowError, value_problem
-from .models import OfstedRating, Phase, School, Status
+from .imports import Outcome, RowError, Skipped, value_problem
+from .models import EstablishmentType, OfstedRating, Phase, School, Status
 
 REQUIRED = (
     "URN",
@@ -45,6 +45,14 @@ OFSTED = {label.lower(): value for value, label in OfstedRating.choices} | {
     "insufficient evidence": "",
 }
 REGIONS = {label.lower(): value for value, label in Region.choices}
+# Rows of a national extract that no English LA holds, by their "GOR (name)": skipped and
+# counted by reason, never imported, never an error.
+OUTSIDE_ENGLAND = {
+    "wales (pseudo)": "Welsh establishments",
+    "not applicable": "No English LA (overseas, offshore and other establishments)",
+}
+ANOTHER_LA = "Schools of other LAs"
+TYPE_COLUMN = "TypeOfEstablishment (name)"
 # The fields an import may change, in the order the change list mentions them.
 FIELDS = (
     "la_id",
@@ -102,6 +110,9 @@ class GiasImporter:
         self.la = la
         self.seen: dict[str, int] = {}
         self.las = {la.code: la} if la else {x.code: x for x in LocalAuthority.objects.all()}
+        self.types = {
+            name.lower(): in_scope for name, in_scope in EstablishmentType.objects.values_list("name", "in_scope")
+        }
 
     # --- reading one row -------------------------------------------------------------------
     def parse(self, line: int, row: dict[str, str]):
@@ -115,8 +126,17 @@ class GiasImporter:
         if not re.fullmatch(r"[0-9]{3}", la_code):
             error("LA (code)", "An LA code is 3 digits, like 926.")
             return None, errors
+        outside = OUTSIDE_ENGLAND.get(row.get("GOR (name)", "").lower())
+        if outside:
+            return Skipped(outside), []
         if self.la is not None and la_code != self.la.code:
-            return None, []  # another LA's school: skipped, not checked
+            return Skipped(ANOTHER_LA), []  # not checked: it is not this LA's to fix
+        kind = row.get(TYPE_COLUMN, "")
+        if kind and not self.types.get(kind.lower(), False):
+            if kind.lower() in self.types:
+                return Skipped(f"Not in the register's scope: {kind}"), []
+            # A type GIAS added later: reported by name for the site administrator to decide.
+            return Skipped(f"Establishment type the portal does not know yet: {kind}"), []
         urn = row["URN"]
         if not re.fullmatch(r"[0-9]{6}", urn):
             error("URN", "A URN is 6 digits.")

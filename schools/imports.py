@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -68,6 +69,13 @@ def value_problem(model: type[models.Model], name: str, value) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A row that is fine but not for this import (another LA's school, a Welsh school)."""
+
+    reason: str
+
+
 class UnreadableFile(Exception):
     """The file cannot be read at all (not CSV, missing columns): reported as line-1 errors."""
 
@@ -86,6 +94,7 @@ class Outcome:
     changes: list[dict] = field(default_factory=list)
     change_count: int = 0
     rows: int = 0
+    skipped_reasons: Counter = field(default_factory=Counter)
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
@@ -105,8 +114,8 @@ class Importer(Protocol):
     # Every column the importer reads; the others (hundreds, in a GIAS extract) are never copied.
     columns: frozenset[str]
 
-    def parse(self, line: int, row: dict[str, str]) -> tuple[Any | None, list[RowError]]:
-        """Values ready to write, or None when the row belongs to nobody here (skipped)."""
+    def parse(self, line: int, row: dict[str, str]) -> tuple[Any, list[RowError]]:
+        """Values ready to write, or Skipped(reason) when the row is out of this import's scope."""
 
     def check_batch(self, batch: list[tuple[int, Any]], outcome: Outcome) -> None:
         """Checks that need the database (run on the validation pass, a batch at a time)."""
@@ -203,9 +212,10 @@ def _parsed(importer: Importer, binary, outcome: Outcome, *, checking: bool) -> 
                 outcome.add_error(error)
             if errors:
                 outcome.counts["rejected"] += 1
-            elif values is None:
+            elif isinstance(values, Skipped):
                 outcome.counts["skipped"] += 1
-        if values is not None and not errors:
+                outcome.skipped_reasons[values.reason] += 1
+        if not errors and not isinstance(values, Skipped):
             yield line, values
 
 
@@ -235,7 +245,7 @@ def import_run(*, data_import: DataImport, importer: Importer) -> DataImport:
         return data_import
 
     rows_checked = outcome.rows
-    skipped = outcome.counts["skipped"]
+    skipped, skipped_reasons = outcome.counts["skipped"], outcome.skipped_reasons
     with transaction.atomic():
         with data_import.file.open("rb") as binary:
             written = 0
@@ -243,7 +253,7 @@ def import_run(*, data_import: DataImport, importer: Importer) -> DataImport:
                 importer.write_batch(batch, outcome)
                 written += len(batch)
                 _report_progress(data_import, "writing", written)
-        outcome.rows, outcome.counts["skipped"] = rows_checked, skipped
+        outcome.rows, outcome.counts["skipped"], outcome.skipped_reasons = rows_checked, skipped, skipped_reasons
         _finish(data_import, outcome, DataImport.State.DONE)
         audit_record(
             action=Action.DATA_IMPORTED,
@@ -263,6 +273,7 @@ def _finish(data_import: DataImport, outcome: Outcome, state: str) -> None:
         "error_count": outcome.error_count,
         "changes": outcome.changes,
         "change_count": outcome.change_count,
+        "skipped_reasons": dict(outcome.skipped_reasons.most_common()),
     }
     if not job_finish(data_import, state=state, **fields):
         raise Superseded(f"import {data_import.pk} is no longer held by {data_import.worker}")

@@ -300,6 +300,23 @@ class EligibilityAssessment(models.Model):
         return f"{self.school}: criterion {self.criterion.number} {self.get_finding_display()}"
 
 
+class EstablishmentType(models.Model):
+    """A GIAS establishment type, and whether the register takes schools of that type.
+
+    National reference data a site administrator keeps (Django admin). An extract's row of a
+    type marked out of scope is skipped and counted; a type not listed here is reported.
+    """
+
+    name = models.CharField(max_length=120, unique=True, help_text="As GIAS writes it in “TypeOfEstablishment (name)”.")
+    in_scope = models.BooleanField(default=False, help_text="Schools of this type are taken into the register.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class DataImport(Job):
     """One uploaded file and what importing it did. The file is kept with the record.
 
@@ -343,6 +360,9 @@ class DataImport(Job):
     error_count = models.PositiveIntegerField(default=0)
     changes = models.JSONField(default=list, blank=True)
     change_count = models.PositiveIntegerField(default=0)
+    skipped_reasons = models.JSONField(
+        default=dict, blank=True, help_text="Rows left out on purpose, by reason (another LA's, Welsh, …)."
+    )
 
     objects = ScopedManager(la="la")
 

@@ -91,6 +91,8 @@ def test_results_that_do_not_fit_their_columns_are_reported_and_change_nothing(
 ):
     client.force_login(world.a.la_admin)
     urn = world.a.school.urn
+    with scope(la=world.a.la.pk):
+        before = list(PerformanceResult.objects.values_list("pk", "version"))
     rows = [
         result_row(urn, **{"% 5+ A*-C incl English and maths": "NaN"}),  # line 2
         result_row(urn, **{"Pupil group": "boys", "Cohort": "99999999999999"}),  # line 3
@@ -103,7 +105,7 @@ def test_results_that_do_not_fit_their_columns_are_reported_and_change_nothing(
     page = upload(client, "926", "results", results_csv(rows), django_capture_on_commit_callbacks)
     with scope(la=world.a.la.pk):
         data_import = DataImport.objects.latest("created_at")
-        assert not PerformanceResult.objects.filter(school=world.a.school, academic_year__lte=2024).exists()
+        assert list(PerformanceResult.objects.values_list("pk", "version")) == before
     assert data_import.state == DataImport.State.REJECTED
     assert {(e["line"], e["column"]) for e in data_import.errors} == {
         (2, "% 5+ A*-C incl English and maths"),
@@ -127,14 +129,14 @@ def test_results_that_do_not_fit_their_columns_are_reported_and_change_nothing(
 def test_the_database_itself_refuses_results_no_page_could_show(world, field, value):
     # On SQLite the column types do not stop these; the range constraints do, on every backend.
     with scopes_disabled(), pytest.raises((IntegrityError, DataError)), transaction.atomic():
-        PerformanceResultFactory(school=world.a.school, academic_year=2020, **{field: value})
+        PerformanceResultFactory(school=world.a.school, academic_year=2015, **{field: value})
 
 
 def test_the_school_page_shows_results_at_the_edges_of_every_range(client, world):
     with scopes_disabled():
         PerformanceResultFactory(
             school=world.a.school,
-            academic_year=2023,
+            academic_year=2015,
             cohort=10000,
             five_ac_em=Decimal("100.0"),
             progress_english=Decimal("0.0"),
@@ -177,7 +179,8 @@ def test_asking_twice_for_the_same_event_sends_one_email(world, django_capture_o
         first = email_request(kind="password-reset", event_key="reset-twice", user_id=world.a.head.pk)
         second = email_request(kind="password-reset", event_key="reset-twice", user_id=world.a.head.pk)
     assert first.pk == second.pk
-    first.refresh_from_db()
+    with scopes_disabled():
+        first.refresh_from_db()
     assert first.state == "done" and first.subject == "Reset your SIP Portal password"
     assert [m.to for m in mail.outbox] == [[world.a.head.email]]
 

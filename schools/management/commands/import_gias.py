@@ -45,5 +45,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"line {error['line']}, {error['column']}: {error['message']} ({error['value']!r})")
             raise CommandError(f"Nothing imported: {data_import.error_count} problems in {path.name}")
         self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {counts}"))
+        for reason, count in data_import.skipped_reasons.items():
+            self.stdout.write(f"  skipped: {reason}: {count}")
         for change in data_import.changes[:50]:
             self.stdout.write(f"  {change['name']} ({change['urn']}): {change['change']}")
