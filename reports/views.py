@@ -50,7 +50,8 @@ def stored_file_response(name: str, download_name: str, content_type: str) -> Ht
             raise Http404("The file is missing") from error
         response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, download_name)
-    response["Cache-Control"] = "private"
+    # Never kept in a shared cache; not stored either, so every download passes the audit.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -48,8 +48,8 @@ def test_an_la_admin_invites_a_governor_who_joins_once(client, world, django_cap
     assert "Create my account" in page.content.decode()
     joined = anonymous.post(path, {"full_name": "Gina Governor", "password1": PASSWORD, "password2": PASSWORD})
     assert joined.status_code == 302
-    # Signed in as the new person, and straight to the school.
-    assert anonymous.get("/", follow=True).redirect_chain[-1][0] == f"/la/926/schools/{world.a.school.urn}/"
+    # Signed in as the new person, and straight to the school's reports (a governor's home).
+    assert anonymous.get("/", follow=True).redirect_chain[-1][0] == f"/la/926/schools/{world.a.school.urn}/reports/"
     with scopes_disabled():
         person = User.objects.get(email="new.governor@example.org")
         assert Membership.objects.filter(user=person, role=Role.GOVERNOR, school=world.a.school).exists()

@@ -316,7 +316,7 @@ def test_a_download_is_private_named_for_the_school_and_date_and_audited(client,
     client.force_login(world.a.governor)
     response = client.get(f"/la/{world.a.la.code}/schools/{world.a.school.urn}/reports/{issued.pk}/pdf/governors/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Cache-Control"] == "private"
+    assert response["Cache-Control"] == "private, no-store"
     assert response["Content-Disposition"] == (
         'attachment; filename="norfolk-high-school-sip-report-2026-12-02-v1-governors.pdf"'
     )
@@ -339,7 +339,7 @@ def test_behind_nginx_the_download_is_handed_to_the_web_server_after_authorising
     response = client.get(url + "school/")
     assert response.status_code == 200 and response.content == b""
     assert response["X-Accel-Redirect"] == "/protected/" + documents(issued)["school"].file.name
-    assert response["Cache-Control"] == "private" and "attachment" in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store" and "attachment" in response["Content-Disposition"]
     assert client.get(url + "la/").status_code == 404
     assert "X-Accel-Redirect" not in client.get(url + "la/")
 
@@ -350,7 +350,7 @@ def test_ssat_downloads_its_version_of_gaining_ground_schools_in_the_las_it_serv
     assert page.status_code == 200 and "Norfolk High School" in page.content.decode()
     ssat = documents(issued)["ssat"]
     response = client.get(f"/national/ssat/reports/{ssat.pk}/pdf/")
-    assert response.status_code == 200 and response["Cache-Control"] == "private"
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     for other in ("governors", "school", "la"):
         assert client.get(f"/national/ssat/reports/{documents(issued)[other].pk}/pdf/").status_code == 404
     client.force_login(world.a.la_admin)
@@ -455,7 +455,7 @@ def test_the_la_asks_for_a_terms_reports_as_one_zip(client, world, issued, djang
     status = client.get(response["Location"]).content.decode()
     assert "1 report in one ZIP file" in status
     download = client.get(response["Location"] + "download/")
-    assert download["Cache-Control"] == "private"
+    assert download["Cache-Control"] == "private, no-store"
     bundle = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
     assert bundle.namelist() == ["norfolk-high-school-sip-report-2026-12-02-v1-la.pdf"]
     client.force_login(world.a.sip)

@@ -67,7 +67,7 @@ def test_signing_in_rotates_the_session_and_is_audited(client, world):
         ("la_admin", "/la/926/"),
         ("sip", "/la/926/caseload/"),
         ("head", "/la/926/schools/{urn}/"),
-        ("governor", "/la/926/schools/{urn}/"),
+        ("governor", "/la/926/schools/{urn}/reports/"),
     ],
 )
 def test_each_role_lands_on_its_own_home(client, world, who, home):
@@ -145,9 +145,9 @@ DEMO_HOMES = {
     "head.302@demo.test": "/la/302/schools/830101/",
     "head.352@demo.test": "/la/352/schools/830201/",
     "head.926@demo.test": "/la/926/schools/830301/",
-    "governor.302@demo.test": "/la/302/schools/830101/",
-    "governor.352@demo.test": "/la/352/schools/830201/",
-    "governor.926@demo.test": "/la/926/schools/830301/",
+    "governor.302@demo.test": "/la/302/schools/830101/reports/",
+    "governor.352@demo.test": "/la/352/schools/830201/reports/",
+    "governor.926@demo.test": "/la/926/schools/830301/reports/",
     "ssat@demo.test": "/national/ssat/",
     "college@demo.test": "/national/national-college/",
     "adviser@demo.test": "/national/national-strategies/",
