@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
 from django.test import override_settings
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -487,6 +488,10 @@ def test_the_caseload_can_show_each_schools_latest_report_in_one_query(world, is
     with scope(la=world.a.la.pk), django_assert_num_queries(1):
         rows = list(with_latest_report(SipAssignment.objects.filter(academic_year=2026)))
     assert [(r.latest_report_state, r.latest_report_id is not None) for r in rows] == [("draft", True)]
+    with scope(la=world.a.la.pk):
+        rows = list(with_latest_report(SipAssignment.objects.filter(academic_year=2026).select_related("school__la")))
+        cell = render_to_string("reports/_latest_report_cell.html", {"row": rows[0]})
+    assert "Draft" in cell and "2 Dec 2026" in cell and f"/reports/{rows[0].latest_report_id}/" in cell
 
 
 def test_the_overview_asks_the_head_to_comment_the_sip_to_read_the_answer_and_the_la_about_overdue_reports(
