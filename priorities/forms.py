@@ -2,8 +2,16 @@ from django import forms
 
 from sipportal.forms import GovukFormMixin, RowForm, is_one_named_person
 
-from .models import PlanAction, Priority, PriorityProfile
-from .services import MAX_PRIORITIES, MIN_PRIORITIES
+from .models import (
+    MAX_PRIORITIES,
+    MOST_IMPORTANT_COUNT,
+    MOST_IMPORTANT_RULE,
+    PRIORITY_COUNT_RULE,
+    PlanAction,
+    Priority,
+    PriorityProfile,
+    priority_count_is_right,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -11,6 +19,8 @@ MONTH_FORMATS = ["%Y-%m", "%m/%Y", "%Y-%m-%d"]
 
 
 class PriorityForm(GovukFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Priority
         fields = ["title", "key_focus_areas", "starts_on", "ends_on", "is_active"]
@@ -79,10 +89,8 @@ class BaseProfilePriorityFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         filled = [f for f in self.forms if not f.is_empty()]
-        if not MIN_PRIORITIES <= len(filled) <= MAX_PRIORITIES:
-            raise forms.ValidationError(
-                f"Give at least {MIN_PRIORITIES} and at most {MAX_PRIORITIES} priorities; you gave {len(filled)}."
-            )
+        if not priority_count_is_right(len(filled)):
+            raise forms.ValidationError(f"{PRIORITY_COUNT_RULE}; you gave {len(filled)}.")
 
     def rows(self) -> list[dict]:
         return [f.cleaned_data for f in self.forms if not f.is_empty()]
@@ -107,12 +115,14 @@ class MostImportantForm(LockedForm):
 
     def clean_positions(self):
         positions = self.cleaned_data["positions"]
-        if len(positions) != 3:
-            raise forms.ValidationError(f"Choose exactly three; you chose {len(positions)}.")
+        if len(positions) != MOST_IMPORTANT_COUNT:
+            raise forms.ValidationError(f"{MOST_IMPORTANT_RULE}; you chose {len(positions)}.")
         return positions
 
 
 class TransitionForm(LockedForm):
+    """The version the page showed, and the SIP's comments when they return the profile."""
+
     comment = forms.CharField(
         label="Comments for the headteacher", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

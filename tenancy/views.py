@@ -16,9 +16,7 @@ def la_home(request, la_code):
         pending = [i for i in Invitation.objects.filter(accepted_at=None, revoked_at=None) if i.is_usable]
         context.update(
             school_count=School.objects.count(),
-            gaining_ground_count=School.objects.filter(
-                gaining_ground_joined__isnull=False, gaining_ground_left__isnull=True
-            ).count(),
+            gaining_ground_count=School.objects.in_gaining_ground().count(),
             people_count=Membership.objects.values("user").distinct().count(),
             pending_invitations=len(pending),
         )

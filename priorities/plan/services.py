@@ -1,0 +1,118 @@
+"""Writes of the school's improvement priorities and plan. Each writes its audit record."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import Action
+from audit.services import audit_record
+from sipportal.conflicts import check_version, display
+
+from ..errors import ProfileError
+from ..models import Milestone, PlanAction, Priority, PriorityProfile, RagReview
+
+
+@transaction.atomic
+def priority_save(
+    *, actor, school, priority: Priority | None, values: dict, version: int | None = None, request=None
+) -> Priority:
+    """Add or change one of the school's improvement priorities, refusing a stale edit."""
+    if priority is None:
+        priority = Priority(school=school, position=Priority.objects.filter(school=school).count() + 1)
+    else:
+        priority = Priority.objects.select_for_update().get(pk=priority.pk)
+        check_version(saved=priority.version, sent=version, what="this priority")
+        priority.version += 1
+    for name, value in values.items():
+        setattr(priority, name, value)
+    priority.full_clean()
+    priority.save()
+    audit_record(
+        action=Action.PRIORITY_CHANGED, actor=actor, request=request, obj=school, detail={"priority": priority.title}
+    )
+    return priority
+
+
+def plan_seed_from_profile(profile: PriorityProfile) -> None:
+    """The agreed Form 1 priorities become the plan's priorities (once each, by title)."""
+    existing = set(Priority.objects.filter(school=profile.school).values_list("title", flat=True))
+    position = len(existing)
+    for row in profile.priorities.all():
+        if row.priority in existing:
+            continue
+        position += 1
+        Priority.objects.create(
+            school=profile.school,
+            title=row.priority,
+            key_focus_areas=row.key_focus_areas,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            position=position,
+        )
+
+
+@transaction.atomic
+def plan_action_save(
+    *,
+    actor,
+    priority: Priority,
+    action: PlanAction | None,
+    version: int,
+    values: dict,
+    milestones: list[dict],
+    request=None,
+) -> PlanAction:
+    """Add or change a plan action with its milestones, refusing a stale edit.
+
+    A milestone cannot be done before its priority starts, nor on a day still to come.
+    """
+    today = timezone.localdate()
+    for milestone in milestones:
+        done = milestone.get("done_on")
+        if done and done < priority.starts_on:
+            raise ProfileError(
+                f"“{milestone['description']}” cannot be done on {display(done)}: the priority starts on "
+                f"{display(priority.starts_on)}."
+            )
+        if done and done > today:
+            raise ProfileError(f"“{milestone['description']}” cannot be done on {display(done)}, a day still to come.")
+    if action is not None:
+        action = PlanAction.objects.select_for_update().get(pk=action.pk)
+        check_version(saved=action.version, sent=version, what="this action")
+        action.version += 1
+    else:
+        action = PlanAction(priority=priority)
+    for name, value in values.items():
+        setattr(action, name, value)
+    action.full_clean()
+    action.save()
+    action.milestones.all().delete()
+    rows = [Milestone(action=action, **m) for m in milestones]
+    for row in rows:
+        row.full_clean(exclude=["action"])
+    Milestone.objects.bulk_create(rows)
+    audit_record(
+        action=Action.PLAN_CHANGED, actor=actor, request=request, obj=priority.school, detail={"action": action.pk}
+    )
+    return action
+
+
+@transaction.atomic
+def plan_action_review(*, actor, action: PlanAction, rag: str, reason: str, request=None) -> PlanAction:
+    """Review an action's status (red, amber, green) with a reason; every review is kept."""
+    if rag not in ("red", "amber", "green"):
+        raise ProfileError("Choose red, amber or green.", field="rag")
+    if not reason.strip():
+        raise ProfileError("Give the reason for this status.", field="reason")
+    action = PlanAction.objects.select_for_update().select_related("priority__school").get(pk=action.pk)
+    RagReview.objects.create(action=action, rag=rag, reason=reason.strip(), reviewed_by=actor)
+    action.rag, action.rag_reason = rag, reason.strip()
+    action.version += 1
+    action.save(update_fields=["rag", "rag_reason", "version"])
+    audit_record(
+        action=Action.PLAN_REVIEWED,
+        actor=actor,
+        request=request,
+        obj=action.priority.school,
+        detail={"action": action.pk, "rag": rag},
+    )
+    return action

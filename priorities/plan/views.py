@@ -1,0 +1,166 @@
+"""The school's priorities and improvement plan: object helper → form → service → response."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from sipportal.conflicts import Conflict, VersionConflict
+from sipportal.errors import DomainError
+from sipportal.forms import add_domain_error
+
+from ..forms import MilestoneFormSet, PlanActionForm, PriorityForm, ReviewForm
+from ..models import PlanAction, Priority
+from . import selectors, services
+from .selectors import (
+    get_plan_action_for_edit,
+    get_plan_school_for_edit,
+    get_plan_school_for_user,
+    get_priority_for_edit,
+)
+
+
+def priority_list(request, la_code, urn):
+    school = get_plan_school_for_user(request, urn)
+    return render(
+        request,
+        "priorities/priority_list.html",
+        {
+            "school": school,
+            "priorities": Priority.objects.filter(school=school),
+            "can_edit": request.user.has_perm("priorities.change_priorities", school),
+        },
+    )
+
+
+def priority_edit(request, la_code, urn, priority_id=None):
+    if priority_id:
+        priority = get_priority_for_edit(request, urn, priority_id)
+        school = priority.school
+    else:
+        priority, school = None, get_plan_school_for_edit(request, urn)
+    form = PriorityForm(
+        request.POST or None, instance=priority, initial={"version": priority.version if priority else 0}
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.priority_save(
+                actor=request.user,
+                school=school,
+                priority=priority,
+                values=values,
+                version=form.cleaned_data.get("version"),
+                request=request,
+            )
+        except VersionConflict as error:
+            saved = Priority.objects.get(pk=priority.pk)
+            conflict = Conflict.for_form(form, saved, error=error, version=saved.version)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Priority “{values['title']}” saved.")
+            return redirect("schools:priorities:list", la_code, urn)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": "Change a priority" if priority else "Add a priority",
+            "caption": school.name,
+            "back_url": reverse("schools:priorities:list", args=[la_code, urn]),
+            "button": "Save the priority",
+            "conflict": conflict,
+        },
+    )
+
+
+def plan(request, la_code, urn):
+    school = get_plan_school_for_user(request, urn)
+    return render(
+        request,
+        "priorities/plan.html",
+        {
+            "school": school,
+            "can_edit": request.user.has_perm("priorities.change_priorities", school),
+            **selectors.plan_page(school),
+        },
+    )
+
+
+def plan_action(request, la_code, urn, action_id=None, priority_id=None):
+    if action_id:
+        action = get_plan_action_for_edit(request, urn, action_id)
+        priority = action.priority
+    else:
+        action, priority = None, get_priority_for_edit(request, urn, priority_id)
+    school = priority.school
+    form = PlanActionForm(request.POST or None, instance=action, initial={"version": action.version if action else 0})
+    milestones = MilestoneFormSet(
+        request.POST or None,
+        prefix="milestones",
+        initial=[
+            {"description": m.description, "due_on": m.due_on, "done_on": m.done_on} for m in action.milestones.all()
+        ]
+        if action
+        else [],
+    )
+    back = reverse("schools:priorities:plan", args=[la_code, urn])
+    conflict = None
+    if request.method == "POST" and form.is_valid() and milestones.is_valid():
+        try:
+            services.plan_action_save(
+                actor=request.user,
+                priority=priority,
+                action=action,
+                version=form.cleaned_data.get("version") or 0,
+                values={name: form.cleaned_data[name] for name in form.Meta.fields},
+                milestones=[m.cleaned_data for m in milestones if not m.is_empty()],
+                request=request,
+            )
+        except VersionConflict as error:
+            saved = PlanAction.objects.get(pk=action.pk)
+            conflict = Conflict.for_form(form, saved, error=error, version=saved.version)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Action saved.")
+            return redirect(back)
+    return render(
+        request,
+        "priorities/plan_action.html",
+        {
+            "school": school,
+            "priority": priority,
+            "action": action,
+            "form": form,
+            "milestones": milestones,
+            "back_url": back,
+            "conflict": conflict,
+        },
+    )
+
+
+def plan_review(request, la_code, urn, action_id):
+    action = get_plan_action_for_edit(request, urn, action_id)
+    form = ReviewForm(request.POST or None, initial={"rag": action.rag or None})
+    back = reverse("schools:priorities:plan", args=[la_code, urn])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_action_review(actor=request.user, action=action, request=request, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Status reviewed.")
+            return redirect(back)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": "Review the status of an action",
+            "caption": action.description[:100],
+            "back_url": back,
+            "button": "Save the review",
+        },
+    )
