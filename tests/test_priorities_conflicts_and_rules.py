@@ -358,3 +358,21 @@ def test_history_events_read_in_words():
     assert ProfileEvent.Kind("send").label == "Sent to the SIP"
     assert ProfileEvent.Kind("marked-most-important").label == "Marked the three most important issues"
     assert Priority._meta.get_field("version").default == 1
+
+
+def test_agreeing_form_1_carries_focus_areas_over_and_later_drift_is_shown(client, world):
+    with scopes_disabled():
+        PriorityFactory(school=world.a.school, title="Priority 1", key_focus_areas="Old wording")
+    client.force_login(world.a.head)
+    profile = fill(client, world, start(client, world))
+    transition(client, world, profile, "send")
+    client.force_login(world.a.sip)
+    transition(client, world, profile, "agree")
+    with scope(la=world.a.la.pk):
+        carried = Priority.objects.get(school=world.a.school, title="Priority 1")
+    assert carried.key_focus_areas == "Focus 1"  # the plan and the governors read the agreed text
+    assert "Differs from the agreed Form 1" not in client.get(p("list", world)).content.decode()
+    with scopes_disabled():
+        Priority.objects.filter(pk=carried.pk).update(key_focus_areas="Edited later")
+    page = client.get(p("list", world)).content.decode()
+    assert "Differs from the agreed Form 1" in page and "Form 1 says: Focus 1" in page

@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from .._access import get_school_with_perm, not_found
-from ..models import Milestone, PlanAction, Priority
+from ..models import Milestone, PlanAction, Priority, PriorityProfile, ProfilePriority
 
 CHANGE_REFUSED = "The school's headteacher and its SIP change the plan; you can read it."
 
@@ -43,6 +43,30 @@ def get_plan_action_for_edit(request, urn: str, action_id: int) -> PlanAction:
     if action is None:
         raise not_found(request, f"plan action {action_id}")
     return action
+
+
+def form1_differences(school, priorities) -> dict[int, ProfilePriority]:
+    """Priorities that differ from the school's latest agreed Form 1, with the Form 1 row to compare."""
+    agreed = (
+        PriorityProfile.objects.filter(
+            school=school, state__in=(PriorityProfile.State.AGREED, PriorityProfile.State.SUBMITTED)
+        )
+        .order_by("-academic_year", "-version_number")
+        .first()
+    )
+    if agreed is None:
+        return {}
+    rows = {row.priority: row for row in agreed.priorities.all()}
+    found = {}
+    for priority in priorities:
+        row = rows.get(priority.title)
+        if row and (row.key_focus_areas, row.starts_on, row.ends_on) != (
+            priority.key_focus_areas,
+            priority.starts_on,
+            priority.ends_on,
+        ):
+            found[priority.pk] = row
+    return found
 
 
 def plan_page(school) -> dict:

@@ -33,21 +33,26 @@ def priority_save(
 
 
 def plan_seed_from_profile(profile: PriorityProfile) -> None:
-    """The agreed Form 1 priorities become the plan's priorities (once each, by title)."""
-    existing = set(Priority.objects.filter(school=profile.school).values_list("title", flat=True))
+    """The agreed Form 1 is the source of truth for the priorities it names.
+
+    A new title becomes a plan priority; a priority already in the plan (same title) takes the
+    agreed focus areas and dates, so the plan and the governors' view never keep the old text.
+    Later edits of a priority that make it differ are shown on the priorities page.
+    """
+    existing = {p.title: p for p in Priority.objects.select_for_update().filter(school=profile.school)}
     position = len(existing)
     for row in profile.priorities.all():
-        if row.priority in existing:
-            continue
-        position += 1
-        Priority.objects.create(
-            school=profile.school,
-            title=row.priority,
-            key_focus_areas=row.key_focus_areas,
-            starts_on=row.starts_on,
-            ends_on=row.ends_on,
-            position=position,
-        )
+        agreed = {"key_focus_areas": row.key_focus_areas, "starts_on": row.starts_on, "ends_on": row.ends_on}
+        priority = existing.get(row.priority)
+        if priority is None:
+            position += 1
+            Priority.objects.create(school=profile.school, title=row.priority, position=position, **agreed)
+        elif any(getattr(priority, name) != value for name, value in agreed.items()):
+            for name, value in agreed.items():
+                setattr(priority, name, value)
+            priority.is_active = True
+            priority.version += 1
+            priority.save()
 
 
 @transaction.atomic

@@ -21,12 +21,16 @@ from .selectors import (
 
 def priority_list(request, la_code, urn):
     school = get_plan_school_for_user(request, urn)
+    priorities = list(Priority.objects.filter(school=school))
+    differences = selectors.form1_differences(school, priorities)
+    for priority in priorities:
+        priority.form1_row = differences.get(priority.pk)
     return render(
         request,
         "priorities/priority_list.html",
         {
             "school": school,
-            "priorities": Priority.objects.filter(school=school),
+            "priorities": priorities,
             "can_edit": request.user.has_perm("priorities.change_priorities", school),
         },
     )
