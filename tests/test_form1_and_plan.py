@@ -9,6 +9,7 @@ from accounts.models import Role
 from audit.models import Action, AuditEvent
 from priorities.models import PlanAction, Priority, PriorityProfile, RagReview
 from priorities.plan.selectors import plan_quality
+from tenancy.academic_year import current_academic_year
 from tenancy.models import NationalBody
 
 from .factories import MembershipFactory, NationalBodyFactory, PlanActionFactory, PriorityFactory, UserFactory
@@ -34,7 +35,7 @@ def start(client, world, la=None):
     response = client.post(p("profile-home", world, la=w))
     assert response.status_code == 302
     with scope(la=w.la.pk):
-        return PriorityProfile.objects.get(school=w.school)
+        return PriorityProfile.objects.get(school=w.school, academic_year=current_academic_year())
 
 
 def priorities_post(profile, count, **extra):
