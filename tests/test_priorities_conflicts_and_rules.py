@@ -182,7 +182,7 @@ def test_starting_twice_lands_on_the_same_profile(client, world):
     second = client.post(p("profile-home", world))
     assert first["Location"] == second["Location"]
     with scope(la=world.a.la.pk):
-        assert PriorityProfile.objects.filter(school=world.a.school).count() == 1
+        assert PriorityProfile.objects.filter(school=world.a.school, academic_year=2026).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -208,7 +208,7 @@ def test_two_start_requests_at_once_create_one_profile(world):
         thread.join()
     assert errors == [] and len(set(results)) == 1
     with scope(la=world.a.la.pk):
-        assert PriorityProfile.objects.filter(school=world.a.school).count() == 1
+        assert PriorityProfile.objects.filter(school=world.a.school, academic_year=2026).count() == 1
 
 
 def test_a_school_outside_gaining_ground_cannot_start_a_form_1_and_is_told_why(client, world):
@@ -219,7 +219,7 @@ def test_a_school_outside_gaining_ground_cannot_start_a_form_1_and_is_told_why(c
     assert "is not in Gaining Ground" in page and "Start this year" not in page
     client.post(p("profile-home", world))
     with scope(la=world.a.la.pk):
-        assert not PriorityProfile.objects.filter(school=world.a.school).exists()
+        assert not PriorityProfile.objects.filter(school=world.a.school, academic_year=2026).exists()
 
 
 def test_marking_the_three_most_important_is_audited_and_reads_in_words(client, world):

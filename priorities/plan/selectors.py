@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from django.utils import timezone
 
 from .._access import get_school_with_perm, not_found
@@ -47,16 +47,15 @@ def get_plan_action_for_edit(request, urn: str, action_id: int) -> PlanAction:
 
 def form1_differences(school, priorities) -> dict[int, ProfilePriority]:
     """Priorities that differ from the school's latest agreed Form 1, with the Form 1 row to compare."""
-    agreed = (
+    latest_agreed = (
         PriorityProfile.objects.filter(
             school=school, state__in=(PriorityProfile.State.AGREED, PriorityProfile.State.SUBMITTED)
         )
         .order_by("-academic_year", "-version_number")
-        .first()
+        .values("pk")[:1]
     )
-    if agreed is None:
-        return {}
-    rows = {row.priority: row for row in agreed.priorities.all()}
+    # One query whether or not there is an agreed profile, so the page costs the same every year.
+    rows = {row.priority: row for row in ProfilePriority.objects.filter(profile=Subquery(latest_agreed))}
     found = {}
     for priority in priorities:
         row = rows.get(priority.title)
