@@ -174,3 +174,53 @@ class ReviewForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="What shows it: the evidence, and what changes now."
     )
+
+
+class CarryOverForm(LockedForm):
+    """Last year's priorities, each to keep, change or drop."""
+
+    CHOICES = [
+        ("keep", "Keep it as it is"),
+        ("change", "Keep it and change it"),
+        ("drop", "Drop it"),
+    ]
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            self.fields[f"row_{row.position}"] = forms.ChoiceField(
+                label=row.priority,
+                choices=self.CHOICES,
+                widget=forms.RadioSelect,
+                help_text=row.key_focus_areas,
+                error_messages={"required": f"Say whether to keep, change or drop “{row.priority}”."},
+            )
+
+    def decisions(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("row_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("row_")
+        }
+
+
+class YearEndForm(GovukFormMixin, forms.Form):
+    """What happens to one action left open when its priority's year ended."""
+
+    decision = forms.ChoiceField(
+        label="What happens to this action?",
+        choices=[("carried", "Carry it into this year's plan"), ("closed", "Close it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to carry the action into this year or close it."},
+    )
+    reason = forms.CharField(
+        label="Why (needed to close it)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "closed" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why the action closes.")
+        return cleaned

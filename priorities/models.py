@@ -13,6 +13,7 @@ from django_scopes import ScopedManager
 
 from accounts.predicates import is_schools_head, is_schools_sip
 from audit.models import Action
+from tenancy.academic_year import academic_year_dates, academic_year_label, current_academic_year
 
 MIN_PRIORITIES, MAX_PRIORITIES = 3, 5
 MOST_IMPORTANT_COUNT = 3
@@ -27,6 +28,19 @@ PRIORITY_COUNT_RULE = f"Give at least {MIN_PRIORITIES} and at most {MAX_PRIORITI
 MOST_IMPORTANT_RULE = "Choose exactly three"
 
 
+class PriorityQuerySet(models.QuerySet):
+    def in_year(self, year: int):
+        """Priorities that run for some of academic year `year`."""
+        first, last = academic_year_dates(year)
+        return self.filter(starts_on__lte=last, ends_on__gte=first)
+
+
+class PriorityManager(models.Manager.from_queryset(PriorityQuerySet)):
+    # Through all(), so an unscoped call raises ScopeError like any other query.
+    def in_year(self, year: int):
+        return self.all().in_year(year)
+
+
 class Priority(models.Model):
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="priorities")
     title = models.CharField("priority", max_length=200)
@@ -38,7 +52,7 @@ class Priority(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
-    objects = ScopedManager(la="school__la")
+    objects = ScopedManager(la="school__la", _manager_class=PriorityManager)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -49,6 +63,11 @@ class Priority(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_history(self) -> bool:
+        """It ended before this academic year: last year's plan, read-only."""
+        return self.ends_on < academic_year_dates(current_academic_year())[0]
 
 
 class PriorityProfile(models.Model):
@@ -84,6 +103,15 @@ class PriorityProfile(models.Model):
         "tenancy.NationalBody", null=True, blank=True, on_delete=models.PROTECT, related_name="profiles"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Last year's profile whose priorities this one started from.",
+    )
+    carry_over_decided_at = models.DateTimeField(null=True, blank=True)
     lock_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -121,6 +149,20 @@ class PriorityProfile(models.Model):
         return f"School Priority Profile of {self.school}, version {self.version_number}"
 
     @property
+    def awaits_carry_over(self) -> bool:
+        """Started from last year's priorities, and nobody has yet said which to keep."""
+        return self.carried_from_id is not None and self.carry_over_decided_at is None
+
+    @property
+    def year_label(self) -> str:
+        return academic_year_label(self.academic_year)
+
+    @property
+    def is_history(self) -> bool:
+        """An earlier year's profile: kept as it was, read-only."""
+        return self.academic_year < current_academic_year()
+
+    @property
     def is_open(self) -> bool:
         """Still being written (not agreed or submitted)."""
         return self.state in self.SIP_EDITS_IN
@@ -130,6 +172,8 @@ class PriorityProfile(models.Model):
         head, sip = is_schools_head(user, self.school), is_schools_sip(user, self.school)
         if not (head or sip):
             return "Only the school's headteacher and its SIP change its School Priority Profile."
+        if self.is_history:
+            return f"This is the School Priority Profile of {self.year_label}, kept as history; it no longer changes."
         if self.state == self.State.SUBMITTED:
             return (
                 f"This profile was submitted to {self.matching_body or 'the matching body'}, so it no longer "
@@ -186,6 +230,7 @@ class ProfilePriority(models.Model):
     starts_on = models.DateField("start")
     ends_on = models.DateField("end")
     most_important = models.BooleanField("one of the three most important issues", default=False)
+    from_last_year = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]
@@ -206,6 +251,7 @@ class ProfileEvent(models.Model):
         # The stored values are the transition names the history has always recorded.
         STARTED = "started", "Started"
         CHANGED = "changed", "Changed"
+        CARRIED_OVER = "carried-over", "Decided which of last year's priorities to keep"
         MARKED_MOST_IMPORTANT = "marked-most-important", "Marked the three most important issues"
         SENT = "send", "Sent to the SIP"
         RETURNED = "return", "Returned to the headteacher"
@@ -243,7 +289,7 @@ class Transition:
     secondary: bool = False
 
     def allowed_for(self, user, profile: PriorityProfile) -> bool:
-        if profile.state not in self.sources:
+        if profile.state not in self.sources or profile.is_history:
             return False
         check = is_schools_head if self.who == "head" else is_schools_sip
         return check(user, profile.school)
@@ -304,6 +350,11 @@ TRANSITIONS = {
 class PlanAction(models.Model):
     """An action of the improvement plan: one accountable person, success criteria, data."""
 
+    class YearEnd(models.TextChoices):
+        OPEN = "", "Not decided"
+        CARRIED = "carried", "Carried into the next year"
+        CLOSED = "closed", "Closed"
+
     class Rag(models.TextChoices):
         NOT_REVIEWED = "", "Not reviewed"
         RED = "red", "Red: off track"
@@ -318,6 +369,14 @@ class PlanAction(models.Model):
     rag = models.CharField("status", max_length=5, choices=Rag.choices, blank=True, default="")
     rag_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # At the end of its priority's year, an action is carried into the new year or closed.
+    year_end = models.CharField(max_length=7, choices=YearEnd.choices, blank=True, default="")
+    year_end_reason = models.TextField(blank=True)
+    year_end_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    year_end_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_into"
+    )
 
     objects = ScopedManager(la="priority__school__la")
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("profile/<int:profile_id>/print/", profile_views.profile_print, name="profile-print"),
     path("profile/<int:profile_id>/<slug:section>/", profile_views.profile_section, name="profile-section"),
     path("plan/", plan_views.plan, name="plan"),
+    path("plan/year-end/", plan_views.plan_year_end, name="plan-year-end"),
     path("plan/priorities/<int:priority_id>/actions/new/", plan_views.plan_action, name="plan-action-new"),
     path("plan/actions/<int:action_id>/", plan_views.plan_action, name="plan-action"),
     path("plan/actions/<int:action_id>/review/", plan_views.plan_review, name="plan-review"),

@@ -100,6 +100,7 @@ def transition(client, world, profile, name, la=None, **extra):
     )
 
 
+@pytest.mark.one_year  # a school's first Form 1 starts from its plan, not last year's
 def test_a_new_profile_is_filled_with_what_the_portal_knows(client, world):
     with scopes_disabled():
         world.a.head.phone = "01603 111111"
@@ -127,6 +128,7 @@ def test_fewer_than_three_priorities_is_a_clear_error(client, world, count):
     assert f"Give at least 3 and at most 5 priorities; you gave {count}." in response.content.decode()
 
 
+@pytest.mark.one_year  # a school's first Form 1 starts from its plan, not last year's
 def test_more_than_five_priorities_is_a_clear_error_not_a_crash(client, world):
     client.force_login(world.a.head)
     profile = start(client, world)
@@ -215,6 +217,7 @@ def test_a_london_challenge_school_goes_to_the_national_college(client, world, b
     assert client.get(reverse("national:profile", args=["ssat", profile.pk])).status_code == 404
 
 
+@pytest.mark.one_year  # a school's first Form 1 starts from its plan, not last year's
 def test_the_rules_of_the_workflow(client, world, bodies):
     client.force_login(world.a.head)
     profile = start(client, world)

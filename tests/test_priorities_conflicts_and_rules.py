@@ -376,3 +376,94 @@ def test_agreeing_form_1_carries_focus_areas_over_and_later_drift_is_shown(clien
         Priority.objects.filter(pk=carried.pk).update(key_focus_areas="Edited later")
     page = client.get(p("list", world)).content.decode()
     assert "Differs from the agreed Form 1" in page and "Form 1 says: Focus 1" in page
+
+
+# --- years: history, carry-over and the turn of the year ----------------------------------------
+
+
+def test_this_years_form_1_starts_from_last_years_priorities_each_kept_changed_or_dropped(client, world):
+    client.force_login(world.a.head)
+    profile = start(client, world)
+    with scope(la=world.a.la.pk):
+        rows = list(profile.priorities.values_list("priority", "from_last_year", "most_important"))
+        last_year = profile.carried_from
+    assert last_year.academic_year == 2025
+    assert rows == [(f"2025/26 priority {n}", True, False) for n in (1, 2, 3)]
+    tasks = client.get(p("profile", world, profile.pk)).content.decode()
+    assert "Last year&#x27;s priorities: keep, change or drop" in tasks and "Not started" in tasks
+    url = p("profile-section", world, profile.pk, "last-year")
+    page = client.post(url, {"lock_version": profile.lock_version, "row_1": "keep", "row_2": "drop"})
+    assert "Say whether to keep, change or drop “2025/26 priority 3”." in page.content.decode()
+    response = client.post(
+        url, {"lock_version": profile.lock_version, "row_1": "keep", "row_2": "drop", "row_3": "change"}
+    )
+    assert response["Location"] == p("profile-section", world, profile.pk, "priorities")
+    with scope(la=world.a.la.pk):
+        profile = PriorityProfile.objects.get(pk=profile.pk)
+        assert list(profile.priorities.values_list("position", "priority")) == [
+            (1, "2025/26 priority 1"),
+            (2, "2025/26 priority 3"),
+        ]
+        event = profile.events.last()
+    assert event.get_action_display() == "Decided which of last year's priorities to keep"
+    assert event.comment == "Kept: 2025/26 priority 1; To change: 2025/26 priority 3; Dropped: 2025/26 priority 2"
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(detail__carried_over__drop=["2025/26 priority 2"]).exists()
+
+
+def test_last_years_form_1_is_read_only_history(client, world):
+    with scope(la=world.a.la.pk):
+        last_year = PriorityProfile.objects.get(school=world.a.school, academic_year=2025)
+    client.force_login(world.a.head)
+    home = client.get(p("profile-home", world)).content.decode()
+    assert "2025/26" in home and "History" in home
+    page = client.get(p("profile-section", world, last_year.pk, "contacts")).content.decode()
+    assert "kept as history; it no longer changes" in page
+    check = client.get(p("profile-check", world, last_year.pk)).content.decode()
+    assert "2025/26" in check and "Start a new version" not in check
+    assert client.post(p("profile-check", world, last_year.pk), {"transition": "new-version"}).status_code == 302
+    with scope(la=world.a.la.pk):
+        assert PriorityProfile.objects.filter(school=world.a.school, academic_year=2025).count() == 1
+
+
+def test_the_plan_says_its_year_and_offers_earlier_years_read_only(client, world):
+    with scopes_disabled():
+        PriorityFactory(school=world.a.school, title="This year's maths")
+    client.force_login(world.a.sip)
+    page = client.get(p("plan", world)).content.decode()
+    assert "Improvement plan 2026/27" in page and "This year&#x27;s maths" in page
+    assert '<option value="2025"' in page and '<option value="2024"' in page
+    earlier = client.get(p("plan", world) + "?year=2025").content.decode()
+    assert "Improvement plan 2025/26" in earlier and "2025/26: progress of FSM pupils in maths" in earlier
+    assert "kept as history" in earlier and "Add an action" not in earlier
+    assert client.get(p("plan", world) + "?year=nonsense").status_code == 200
+    with scope(la=world.a.la.pk):
+        old = PlanAction.objects.get(priority__title="2025/26: progress of FSM pupils in maths")
+    assert client.get(p("plan-action", world, old.pk)).status_code == 403
+
+
+def test_open_actions_at_year_end_are_carried_or_closed_per_item_and_recorded(client, world):
+    with scope(la=world.a.la.pk):
+        carry = PlanAction.objects.get(priority__title="2025/26: progress of FSM pupils in maths")
+        close = PlanAction.objects.get(priority__title="2024/25: progress of FSM pupils in maths")
+        carry.milestones.create(description="Summer data drop", due_on=datetime.date(2026, 10, 1))
+    client.force_login(world.a.sip)
+    plan_page = client.get(p("plan", world)).content.decode()
+    assert "2 actions of earlier years' plans are still open" in plan_page
+    url = p("plan-year-end", world)
+    page = client.post(url, {"action": close.pk, f"action-{close.pk}-decision": "closed"}).content.decode()
+    assert "Say why the action closes." in page
+    client.post(url, {"action": close.pk, f"action-{close.pk}-decision": "closed", f"action-{close.pk}-reason": "Met."})
+    client.post(url, {"action": carry.pk, f"action-{carry.pk}-decision": "carried"})
+    with scope(la=world.a.la.pk):
+        close.refresh_from_db()
+        carry.refresh_from_db()
+        assert (close.year_end, close.year_end_reason, close.year_end_by) == ("closed", "Met.", world.a.sip)
+        new = carry.carried_into.get()
+        assert new.priority.title == carry.priority.title and new.priority.starts_on == datetime.date(2026, 9, 1)
+        assert list(new.milestones.values_list("description", flat=True)) == ["Summer data drop"]
+    assert "Every action of earlier years has been carried" in client.get(url).content.decode()
+    # Decided once: a second decision on the same action is a recorded 404.
+    assert client.post(url, {"action": carry.pk, f"action-{carry.pk}-decision": "closed"}).status_code == 404
+    client.force_login(world.a.governor)
+    assert client.get(url).status_code == 403

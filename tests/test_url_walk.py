@@ -75,6 +75,7 @@ ACCESS = {
     "schools/<str:urn>/priorities/profile/<int:profile_id>/print/": (200, 200, 200, 404),
     "schools/<str:urn>/priorities/profile/<int:profile_id>/<slug:section>/": (200, 200, 200, 404),
     "schools/<str:urn>/priorities/plan/": (200, 200, 200, 200),
+    "schools/<str:urn>/priorities/plan/year-end/": (403, 200, 200, 403),
     "schools/<str:urn>/priorities/plan/priorities/<int:priority_id>/actions/new/": (403, 200, 200, 403),
     "schools/<str:urn>/priorities/plan/actions/<int:action_id>/": (403, 200, 200, 403),
     "schools/<str:urn>/priorities/plan/actions/<int:action_id>/review/": (403, 200, 200, 403),

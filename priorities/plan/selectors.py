@@ -3,13 +3,16 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Subquery
+from django.db.models import Min, Prefetch, Subquery
 from django.utils import timezone
+
+from tenancy.academic_year import academic_year_dates, academic_year_of, current_academic_year
 
 from .._access import get_school_with_perm, not_found
 from ..models import Milestone, PlanAction, Priority, PriorityProfile, ProfilePriority
 
 CHANGE_REFUSED = "The school's headteacher and its SIP change the plan; you can read it."
+HISTORY_REFUSED = "This priority belongs to an earlier year's plan, which is kept as history and no longer changes."
 
 
 def get_plan_school_for_user(request, urn: str):
@@ -30,6 +33,8 @@ def get_priority_for_edit(request, urn: str, priority_id: int) -> Priority:
     priority = Priority.objects.select_related("school", "school__la").filter(pk=priority_id, school=school).first()
     if priority is None:
         raise not_found(request, f"priority {priority_id}")
+    if priority.is_history:
+        raise PermissionDenied(HISTORY_REFUSED)
     return priority
 
 
@@ -42,6 +47,8 @@ def get_plan_action_for_edit(request, urn: str, action_id: int) -> PlanAction:
     )
     if action is None:
         raise not_found(request, f"plan action {action_id}")
+    if action.priority.is_history:
+        raise PermissionDenied(HISTORY_REFUSED)
     return action
 
 
@@ -68,23 +75,71 @@ def form1_differences(school, priorities) -> dict[int, ProfilePriority]:
     return found
 
 
-def plan_page(school) -> dict:
-    """The plan's priorities with actions, milestones and reviews, and the milestones to chase."""
+def year_end_actions(school):
+    """Actions of priorities whose year has ended, not yet carried into this year or closed."""
+    first_day = academic_year_dates(current_academic_year())[0]
+    return (
+        PlanAction.objects.filter(priority__school=school, priority__ends_on__lt=first_day, year_end="")
+        .select_related("priority")
+        .order_by("priority__ends_on", "priority__position", "pk")
+    )
+
+
+def get_year_end_action_for_edit(request, urn: str, action_id: int) -> PlanAction:
+    """An action awaiting its year-end decision, for the head or SIP; recorded 404 otherwise."""
+    school = get_plan_school_for_edit(request, urn)
+    action = year_end_actions(school).filter(pk=action_id).first()
+    if action is None:
+        raise not_found(request, f"year-end plan action {action_id}")
+    return action
+
+
+def plan_years(school) -> list[int]:
+    """The academic years the school has a plan for, newest first; always this year."""
+    current = current_academic_year()
+    first = Priority.objects.filter(school=school).aggregate(first=Min("starts_on"))["first"]
+    start = min(academic_year_of(first), current) if first else current
+    return list(range(current, start - 1, -1))
+
+
+def chosen_year(request, years: list[int]) -> int:
+    """The year asked for in ?year=, if the school has one; else this year."""
+    asked = request.GET.get("year", "")
+    return int(asked) if asked.isdigit() and int(asked) in years else years[0]
+
+
+def plan_page(school, year: int) -> dict:
+    """The plan of one academic year: priorities with actions, milestones and reviews.
+
+    This year's plan is the school's active priorities, with the milestones to chase; an earlier
+    year's is the priorities that ran in it, as history.
+    """
+    current = year == current_academic_year()
+    priorities = Priority.objects.filter(school=school, is_active=True) if current else Priority.objects.in_year(year)
     priorities = list(
-        Priority.objects.filter(school=school, is_active=True).prefetch_related(
+        priorities.filter(school=school).prefetch_related(
             Prefetch("actions", queryset=PlanAction.objects.prefetch_related("milestones", "reviews__reviewed_by"))
         )
     )
     today = timezone.localdate()
-    milestones = Milestone.objects.filter(
-        action__priority__school=school, done_on__isnull=True, due_on__isnull=False
-    ).select_related("action")
+    milestones = (
+        Milestone.objects.filter(
+            action__priority__school=school,
+            action__priority__is_active=True,
+            done_on__isnull=True,
+            due_on__isnull=False,
+        ).select_related("action")
+        if current
+        else []
+    )
     return {
         "priorities": priorities,
         "overdue": [m for m in milestones if m.due_on < today],
         "due_soon": [m for m in milestones if today <= m.due_on <= today + datetime.timedelta(days=31)],
-        "missing": plan_quality(priorities),
+        "missing": plan_quality(priorities) if current else [],
         "today": today,
+        "is_history": not current,
+        "year_end_count": year_end_actions(school).count() if current else 0,
     }
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import audit_record
 from sipportal.conflicts import check_version, display
+from tenancy.academic_year import academic_year_dates, current_academic_year
 
 from ..errors import ProfileError
 from ..models import Milestone, PlanAction, Priority, PriorityProfile, RagReview
@@ -119,5 +120,64 @@ def plan_action_review(*, actor, action: PlanAction, rag: str, reason: str, requ
         request=request,
         obj=action.priority.school,
         detail={"action": action.pk, "rag": rag},
+    )
+    return action
+
+
+@transaction.atomic
+def plan_action_year_end(*, actor, action: PlanAction, decision: str, reason: str = "", request=None) -> PlanAction:
+    """Decide what happens to an action left open when its priority's year ended.
+
+    "carried": it continues in this year's plan, under this year's priority of the same title
+    (created for this year if the plan has none), with its milestones not yet done.
+    "closed": it ends here, with the reason. Either way the decision is kept and audited.
+    """
+    action = PlanAction.objects.select_for_update().select_related("priority__school").get(pk=action.pk)
+    if not action.priority.is_history:
+        raise ProfileError("This action's priority still runs this year; nothing to decide yet.")
+    if action.year_end:
+        raise ProfileError(f"This action was already {action.get_year_end_display().lower()}.")
+    if decision not in (PlanAction.YearEnd.CARRIED, PlanAction.YearEnd.CLOSED):
+        raise ProfileError("Choose whether to carry the action into this year or close it.", field="decision")
+    if decision == PlanAction.YearEnd.CLOSED and not reason.strip():
+        raise ProfileError("Say why the action closes.", field="reason")
+    school, old = action.priority.school, action.priority
+    if decision == PlanAction.YearEnd.CARRIED:
+        year = current_academic_year()
+        first, last = academic_year_dates(year)
+        priority = Priority.objects.in_year(year).filter(
+            school=school, title=old.title, is_active=True
+        ).first() or Priority.objects.create(
+            school=school,
+            title=old.title,
+            key_focus_areas=old.key_focus_areas,
+            starts_on=first,
+            ends_on=last.replace(month=7, day=31),
+            position=Priority.objects.filter(school=school).count() + 1,
+        )
+        carried = PlanAction.objects.create(
+            priority=priority,
+            description=action.description,
+            owner=action.owner,
+            success_criteria=action.success_criteria,
+            data_sources=action.data_sources,
+            carried_from=action,
+        )
+        Milestone.objects.bulk_create(
+            [
+                Milestone(action=carried, description=m.description, due_on=m.due_on)
+                for m in action.milestones.filter(done_on__isnull=True)
+            ]
+        )
+    action.year_end, action.year_end_reason = decision, reason.strip()
+    action.year_end_by, action.year_end_at = actor, timezone.now()
+    action.version += 1
+    action.save(update_fields=["year_end", "year_end_reason", "year_end_by", "year_end_at", "version"])
+    audit_record(
+        action=Action.PLAN_CHANGED,
+        actor=actor,
+        request=request,
+        obj=school,
+        detail={"action": action.pk, "year_end": decision, "reason": reason.strip()},
     )
     return action

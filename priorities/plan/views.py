@@ -7,8 +7,9 @@ from django.urls import reverse
 from sipportal.conflicts import Conflict, VersionConflict
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error
+from tenancy.academic_year import academic_year_label
 
-from ..forms import MilestoneFormSet, PlanActionForm, PriorityForm, ReviewForm
+from ..forms import MilestoneFormSet, PlanActionForm, PriorityForm, ReviewForm, YearEndForm
 from ..models import PlanAction, Priority
 from . import selectors, services
 from .selectors import (
@@ -16,6 +17,7 @@ from .selectors import (
     get_plan_school_for_edit,
     get_plan_school_for_user,
     get_priority_for_edit,
+    get_year_end_action_for_edit,
 )
 
 
@@ -81,13 +83,19 @@ def priority_edit(request, la_code, urn, priority_id=None):
 
 def plan(request, la_code, urn):
     school = get_plan_school_for_user(request, urn)
+    years = selectors.plan_years(school)
+    year = selectors.chosen_year(request, years)
+    page = selectors.plan_page(school, year)
     return render(
         request,
         "priorities/plan.html",
         {
             "school": school,
-            "can_edit": request.user.has_perm("priorities.change_priorities", school),
-            **selectors.plan_page(school),
+            "years": [(y, academic_year_label(y)) for y in years],
+            "year": year,
+            "year_label": academic_year_label(year),
+            "can_edit": not page["is_history"] and request.user.has_perm("priorities.change_priorities", school),
+            **page,
         },
     )
 
@@ -168,3 +176,39 @@ def plan_review(request, la_code, urn, action_id):
             "button": "Save the review",
         },
     )
+
+
+def plan_year_end(request, la_code, urn):
+    """Actions left open when their year ended: carry each into this year, or close it with a reason."""
+    school = get_plan_school_for_edit(request, urn)
+    chosen = None
+    if request.method == "POST":
+        action = get_year_end_action_for_edit(request, urn, _int(request.POST.get("action")))
+        chosen = YearEndForm(request.POST, prefix=f"action-{action.pk}")
+        if chosen.is_valid():
+            try:
+                services.plan_action_year_end(actor=request.user, action=action, request=request, **chosen.cleaned_data)
+            except DomainError as error:
+                add_domain_error(chosen, error)
+            else:
+                done = "carried into this year" if chosen.cleaned_data["decision"] == "carried" else "closed"
+                messages.success(request, f"“{action.description[:80]}” {done}.")
+                return redirect(request.path)
+    rows = []
+    for action in selectors.year_end_actions(school):
+        form = chosen if chosen is not None and chosen.prefix == f"action-{action.pk}" else None
+        rows.append((action, form or YearEndForm(prefix=f"action-{action.pk}")))
+    return render(
+        request,
+        "priorities/plan_year_end.html",
+        {
+            "school": school,
+            "rows": rows,
+            "errors": chosen if chosen is not None and chosen.errors else None,
+            "back_url": reverse("schools:priorities:plan", args=[la_code, urn]),
+        },
+    )
+
+
+def _int(value) -> int:
+    return int(value) if value and str(value).isdigit() else 0

@@ -49,6 +49,8 @@ def profile_problems(profile: PriorityProfile, *, transition: Transition | None 
 
 def profile_problem_list(profile: PriorityProfile, *, transition: Transition | None = None) -> list[Problem]:
     problems = []
+    if profile.awaits_carry_over:
+        problems.append(Problem("Say which of last year's priorities to keep, change or drop.", "last-year"))
     missing = profile.missing_contact_labels()
     if missing:
         problems.append(Problem(f"Give the {_and_list(missing)}.", "contacts"))
@@ -83,7 +85,11 @@ def sections(profile: PriorityProfile) -> list[tuple[str, str, str]]:
     contacts = not profile.missing_contact_labels()
     partnerships = any(getattr(profile, n) for n in PriorityProfile.PARTNERSHIP_FIELDS)
     marked = sum(1 for p in rows if p.most_important)
-    return [
+    last_year = []
+    if profile.carried_from_id:
+        decided = "Not started" if profile.awaits_carry_over else "Completed"
+        last_year = [("last-year", "Last year's priorities: keep, change or drop", decided)]
+    return last_year + [
         ("contacts", "Contact details", "Completed" if contacts else "Incomplete"),
         (
             "priorities",

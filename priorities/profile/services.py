@@ -51,7 +51,8 @@ def profile_start(*, actor, school, request=None) -> PriorityProfile:
     """This year's profile: the latest version, or a new draft.
 
     Idempotent: a second request (a double click) lands on the profile the first created. A new
-    draft is filled with what the portal knows: the headteacher, the SIP, the school's current
+    draft is filled with what the portal knows: the headteacher, the SIP, and last year's Form 1
+    priorities (each then to keep, change or drop), or, in a school's first year, its current
     priorities. Only a school in Gaining Ground has a Form 1.
     """
     # Two requests at once queue here, so the second finds what the first created.
@@ -65,7 +66,12 @@ def profile_start(*, actor, school, request=None) -> PriorityProfile:
             f"{school.name} is not in Gaining Ground. Form 1 finds a partner school for schools in the "
             "programme; record the school's Gaining Ground year first if it has joined."
         )
-    profile = PriorityProfile(school=school, academic_year=year)
+    last_year = (
+        PriorityProfile.objects.filter(school=school, academic_year__lt=year, priorities__isnull=False)
+        .order_by("-academic_year", "-version_number")
+        .first()
+    )
+    profile = PriorityProfile(school=school, academic_year=year, carried_from=last_year)
     head = school.memberships.filter(role=Role.HEADTEACHER).select_related("user").first()
     if head:
         profile.key_contact_name, profile.key_contact_email = head.user.full_name, head.user.email
@@ -83,8 +89,22 @@ def profile_start(*, actor, school, request=None) -> PriorityProfile:
     except IntegrityError:
         # Where the row lock is not available (SQLite), the unique constraint still holds.
         return PriorityProfile.objects.filter(school=school, academic_year=year).order_by("-version_number").first()
-    ProfilePriority.objects.bulk_create(
-        [
+    if last_year is not None:
+        # Last year's priorities, each to keep, change or drop; last year's marks do not carry.
+        rows = [
+            ProfilePriority(
+                profile=profile,
+                position=row.position,
+                priority=row.priority,
+                key_focus_areas=row.key_focus_areas,
+                starts_on=row.starts_on,
+                ends_on=row.ends_on,
+                from_last_year=True,
+            )
+            for row in last_year.priorities.all()
+        ]
+    else:
+        rows = [
             ProfilePriority(
                 profile=profile,
                 position=position,
@@ -97,7 +117,7 @@ def profile_start(*, actor, school, request=None) -> PriorityProfile:
                 Priority.objects.filter(school=school, is_active=True)[:MAX_PRIORITIES], start=1
             )
         ]
-    )
+    ProfilePriority.objects.bulk_create(rows)
     ProfileEvent.objects.create(
         profile=profile, actor=actor, action=ProfileEvent.Kind.STARTED, comment=academic_year_label(year)
     )
@@ -146,9 +166,19 @@ def profile_save(
         if not priority_count_is_right(len(priorities)):
             raise ProfileError(f"{PRIORITY_COUNT_RULE}; there are {len(priorities)}.")
         kept = {p.priority: p.most_important for p in profile.priorities.all()}
+        last_year = [p.priority for p in profile.priorities.all() if p.from_last_year]
+        if profile.awaits_carry_over:
+            # Saving the whole list decides last year's priorities too: kept by title, else dropped.
+            _record_carry_over(actor, profile, [row["priority"] for row in priorities], request)
         profile.priorities.all().delete()
         rows = [
-            ProfilePriority(profile=profile, position=position, most_important=kept.get(row["priority"], False), **row)
+            ProfilePriority(
+                profile=profile,
+                position=position,
+                most_important=kept.get(row["priority"], False),
+                from_last_year=row["priority"] in last_year,
+                **row,
+            )
             for position, row in enumerate(priorities, start=1)
         ]
         for row in rows:
@@ -171,6 +201,60 @@ def profile_save(
         detail={"profile": profile.pk, "section": section},
     )
     return profile
+
+
+CARRY_CHOICES = {"keep": "Kept", "change": "To change", "drop": "Dropped"}
+
+
+@transaction.atomic
+def profile_carry_over(
+    *, actor, profile: PriorityProfile, lock_version: int, decisions: dict[int, str], request=None
+) -> PriorityProfile:
+    """Decide, for each of last year's priorities, whether this year's profile keeps, changes or drops it.
+
+    `decisions` maps each carried priority's position to "keep", "change" or "drop". Dropped ones
+    leave the profile; the decision is in the history and the audit log.
+    """
+    profile = _locked(profile, lock_version)
+    _check_editable(actor, profile)
+    carried = list(profile.priorities.filter(from_last_year=True).order_by("position"))
+    if {row.position for row in carried} != set(decisions) or not set(decisions.values()) <= set(CARRY_CHOICES):
+        raise ProfileError("Say for each of last year's priorities whether to keep, change or drop it.")
+    said = {choice: [row.priority for row in carried if decisions[row.position] == choice] for choice in CARRY_CHOICES}
+    profile.priorities.filter(pk__in=[r.pk for r in carried if decisions[r.position] == "drop"]).delete()
+    # Close the gaps in ascending order, so no two rows ever share a position.
+    for position, row in enumerate(profile.priorities.order_by("position"), start=1):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+    profile.carry_over_decided_at = timezone.now()
+    profile.lock_version += 1
+    profile.save(update_fields=["carry_over_decided_at", "lock_version", "updated_at"])
+    comment = "; ".join(f"{CARRY_CHOICES[c]}: {', '.join(titles)}" for c, titles in said.items() if titles)
+    ProfileEvent.objects.create(profile=profile, actor=actor, action=ProfileEvent.Kind.CARRIED_OVER, comment=comment)
+    audit_record(
+        action=Action.PROFILE_CHANGED,
+        actor=actor,
+        request=request,
+        obj=profile.school,
+        detail={"profile": profile.pk, "carried_over": said},
+    )
+    return profile
+
+
+def _record_carry_over(actor, profile: PriorityProfile, titles: list[str], request) -> None:
+    last_year = [p.priority for p in profile.priorities.all() if p.from_last_year]
+    said = {"keep": [t for t in last_year if t in titles], "drop": [t for t in last_year if t not in titles]}
+    profile.carry_over_decided_at = timezone.now()
+    comment = "; ".join(f"{CARRY_CHOICES[c]}: {', '.join(t)}" for c, t in said.items() if t)
+    ProfileEvent.objects.create(profile=profile, actor=actor, action=ProfileEvent.Kind.CARRIED_OVER, comment=comment)
+    audit_record(
+        action=Action.PROFILE_CHANGED,
+        actor=actor,
+        request=request,
+        obj=profile.school,
+        detail={"profile": profile.pk, "carried_over": said},
+    )
 
 
 @transaction.atomic
@@ -260,6 +344,8 @@ def profile_new_version(*, actor, profile: PriorityProfile, request=None) -> Pri
     """A submitted profile changes only through a new version, which starts as a draft copy."""
     if profile.state != PriorityProfile.State.SUBMITTED:
         raise ProfileError("Only a submitted profile gets a new version; change this one instead.")
+    if profile.is_history:
+        raise ProfileError(f"The profile of {profile.year_label} is kept as history; start this year's instead.")
     if not (is_schools_head(actor, profile.school) or is_schools_sip(actor, profile.school)):
         raise ProfileError("Only the school's headteacher and SIP start a new version.")
     latest = (

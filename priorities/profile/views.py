@@ -13,6 +13,7 @@ from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error, error_summary_items
 
 from ..forms import (
+    CarryOverForm,
     ContactsForm,
     LockedForm,
     MostImportantForm,
@@ -67,7 +68,7 @@ def profile_tasks(request, la_code, urn, profile_id):
 def profile_section(request, la_code, urn, profile_id, section):
     profile = get_profile_for_user(request, urn, profile_id)
     school = profile.school
-    if section not in (*SECTION_FORMS, "priorities", "most-important"):
+    if section not in (*SECTION_FORMS, "priorities", "most-important", "last-year"):
         raise Http404("No such section")
     back = reverse("schools:priorities:profile", args=[la_code, urn, profile.pk])
     refusal = profile.edit_refusal(request.user)
@@ -81,6 +82,8 @@ def profile_section(request, la_code, urn, profile_id, section):
         )
     if section == "priorities":
         return _priorities_section(request, profile, back)
+    if section == "last-year":
+        return _last_year_section(request, profile, back)
     data = request.POST or None
     initial = {"lock_version": profile.lock_version}
     if section == "most-important":
@@ -138,6 +141,45 @@ def profile_section(request, la_code, urn, profile_id, section):
             "back_url": back,
             "button": button,
             "conflict": conflict,
+        },
+    )
+
+
+def _last_year_section(request, profile, back):
+    if profile.carried_from is None:
+        raise Http404("This profile did not start from last year's")
+    rows = list(profile.priorities.filter(from_last_year=True))
+    form = CarryOverForm(request.POST or None, rows=rows, initial={"lock_version": profile.lock_version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_carry_over(
+                actor=request.user,
+                profile=profile,
+                lock_version=form.cleaned_data["lock_version"],
+                decisions=form.decisions(),
+                request=request,
+            )
+        except VersionConflict as error:
+            form.add_error(None, error.message)
+            set_version(form, PriorityProfile.objects.get(pk=profile.pk).lock_version, field="lock_version")
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            if "change" in form.decisions().values():
+                messages.success(request, "Now change the priorities you chose to change.")
+                return redirect(selectors.section_url(profile, "priorities"))
+            return redirect(back)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "page_title": "Last year's priorities",
+            "caption": f"{profile.school.name} · School Priority Profile {profile.year_label}",
+            "intro": f"This profile starts from the priorities of {profile.carried_from.year_label}. "
+            "For each, say whether this year's profile keeps it, keeps it to change, or drops it.",
+            "back_url": back,
+            "button": "Save and continue",
         },
     )
 
@@ -270,6 +312,7 @@ def profile_check(request, la_code, urn, profile_id):
             "warnings": selectors.warnings_for(profile, offered),
             "events": profile.events.select_related("actor"),
             "can_new_version": profile.state == PriorityProfile.State.SUBMITTED
+            and not profile.is_history
             and request.user.has_perm("priorities.change_profile", school),
             "editable": profile.can_edit(request.user),
             "returned": selectors.latest_return(profile),
