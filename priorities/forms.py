@@ -35,6 +35,16 @@ class PriorityForm(GovukFormMixin, forms.ModelForm):
         return cleaned
 
 
+def add_correction_reason(form) -> None:
+    """An earlier year's record is corrected only with a reason, which goes to the audit log."""
+    form.fields["correction_reason"] = forms.CharField(
+        label="Why are you correcting this earlier year's record?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit log with the correction.",
+        error_messages={"required": "Say why you are correcting this earlier year's record."},
+    )
+
+
 class LockedForm(GovukFormMixin, forms.Form):
     """Carries the version the person started from, so a stale save is refused."""
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django_scopes import ScopedManager
 
-from accounts.predicates import is_schools_head, is_schools_sip
+from accounts.predicates import is_la_admin, is_schools_head, is_schools_sip
 from audit.models import Action
 from tenancy.academic_year import academic_year_dates, academic_year_label, current_academic_year
 
@@ -170,10 +170,15 @@ class PriorityProfile(models.Model):
     def edit_refusal(self, user) -> str:
         """Why this person cannot change the profile now, in words; empty when they can."""
         head, sip = is_schools_head(user, self.school), is_schools_sip(user, self.school)
+        if self.is_history:
+            if is_la_admin(user, self.school):
+                return ""  # a correction, which needs a reason (see `is_history`)
+            return (
+                f"This is the School Priority Profile of {self.year_label}, kept as history; it no longer changes. "
+                "An LA administrator can correct it, giving a reason."
+            )
         if not (head or sip):
             return "Only the school's headteacher and its SIP change its School Priority Profile."
-        if self.is_history:
-            return f"This is the School Priority Profile of {self.year_label}, kept as history; it no longer changes."
         if self.state == self.State.SUBMITTED:
             return (
                 f"This profile was submitted to {self.matching_body or 'the matching body'}, so it no longer "

@@ -1,7 +1,7 @@
 import rules
 
 from accounts.models import Role
-from accounts.predicates import access_to, is_schools_governor, is_schools_head, is_schools_sip
+from accounts.predicates import access_to, is_la_admin, is_schools_governor, is_schools_head, is_schools_sip
 
 
 @rules.predicate
@@ -21,3 +21,5 @@ rules.add_perm("priorities.view_plan", reads_school_priorities | is_schools_gove
 # Form 1 is written by the school's headteacher and its SIP this year; the LA reads it.
 rules.add_perm("priorities.view_profile", reads_school_priorities)
 rules.add_perm("priorities.change_profile", is_schools_head | is_schools_sip)
+# Earlier years' Form 1s and plans are history; only the LA's administrators correct them, with a reason.
+rules.add_perm("priorities.correct_history", is_la_admin)

@@ -467,3 +467,55 @@ def test_open_actions_at_year_end_are_carried_or_closed_per_item_and_recorded(cl
     assert client.post(url, {"action": carry.pk, f"action-{carry.pk}-decision": "closed"}).status_code == 404
     client.force_login(world.a.governor)
     assert client.get(url).status_code == 403
+
+
+def test_an_la_administrator_corrects_last_years_form_1_only_with_a_reason_that_is_audited(client, world):
+    with scope(la=world.a.la.pk):
+        last_year = PriorityProfile.objects.get(school=world.a.school, academic_year=2025)
+    url = p("profile-section", world, last_year.pk, "contacts")
+    client.force_login(world.a.head)
+    assert client.post(url, CONTACTS | {"lock_version": last_year.lock_version}).status_code == 403
+    client.force_login(world.a.la_admin)
+    page = client.post(url, CONTACTS | {"lock_version": last_year.lock_version}).content.decode()
+    assert "Say why you are correcting this earlier year&#x27;s record." in page
+    response = client.post(
+        url,
+        CONTACTS
+        | {"lock_version": last_year.lock_version, "correction_reason": "The key contact's email was mistyped."},
+    )
+    assert response.status_code == 302
+    last_year.refresh_from_db()
+    assert last_year.key_contact_email == "head@example.org" and last_year.state == "submitted"
+    with scopes_disabled():
+        record = AuditEvent.objects.filter(action=Action.PROFILE_CHANGED, actor=world.a.la_admin).get()
+    assert record.detail["correction"] == "The key contact's email was mistyped."
+
+
+def test_an_la_administrator_corrects_last_years_plan_with_a_reason_and_others_cannot(client, world):
+    with scope(la=world.a.la.pk):
+        old = PlanAction.objects.get(priority__title="2025/26: progress of FSM pupils in maths")
+    url = p("plan-action", world, old.pk)
+    form = {
+        "description": "Corrected wording",
+        "owner": old.owner,
+        "success_criteria": old.success_criteria,
+        "data_sources": "",
+        "version": str(old.version),
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+    }
+    client.force_login(world.a.sip)
+    assert client.post(url, form).status_code == 403
+    client.force_login(world.a.la_admin)
+    earlier = client.get(p("plan", world) + "?year=2025").content.decode()
+    assert "Correct" in earlier and url in earlier
+    assert "Say why you are correcting" in client.post(url, form).content.decode()
+    assert client.post(url, form | {"correction_reason": "Typo in the action."}).status_code == 302
+    old.refresh_from_db()
+    assert old.description == "Corrected wording"
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(action=Action.PLAN_CHANGED, detail__correction="Typo in the action.").exists()
+    # This year's plan stays the head's and the SIP's.
+    with scopes_disabled():
+        current = PlanActionFactory(priority=PriorityFactory(school=world.a.school))
+    assert client.get(p("plan-action", world, current.pk)).status_code == 403

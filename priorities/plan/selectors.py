@@ -12,7 +12,10 @@ from .._access import get_school_with_perm, not_found
 from ..models import Milestone, PlanAction, Priority, PriorityProfile, ProfilePriority
 
 CHANGE_REFUSED = "The school's headteacher and its SIP change the plan; you can read it."
-HISTORY_REFUSED = "This priority belongs to an earlier year's plan, which is kept as history and no longer changes."
+HISTORY_REFUSED = (
+    "This belongs to an earlier year's plan, which is kept as history and no longer changes. "
+    "An LA administrator can correct it, giving a reason."
+)
 
 
 def get_plan_school_for_user(request, urn: str):
@@ -28,18 +31,26 @@ def get_plan_school_for_edit(request, urn: str):
     return school
 
 
+def _check_may_change(request, school, priority: Priority) -> None:
+    """This year's plan: the head and the SIP. An earlier year's: only an LA administrator, to correct it."""
+    if priority.is_history:
+        if not request.user.has_perm("priorities.correct_history", school):
+            raise PermissionDenied(HISTORY_REFUSED)
+    elif not request.user.has_perm("priorities.change_priorities", school):
+        raise PermissionDenied(CHANGE_REFUSED)
+
+
 def get_priority_for_edit(request, urn: str, priority_id: int) -> Priority:
-    school = get_plan_school_for_edit(request, urn)
+    school = get_plan_school_for_user(request, urn)
     priority = Priority.objects.select_related("school", "school__la").filter(pk=priority_id, school=school).first()
     if priority is None:
         raise not_found(request, f"priority {priority_id}")
-    if priority.is_history:
-        raise PermissionDenied(HISTORY_REFUSED)
+    _check_may_change(request, school, priority)
     return priority
 
 
 def get_plan_action_for_edit(request, urn: str, action_id: int) -> PlanAction:
-    school = get_plan_school_for_edit(request, urn)
+    school = get_plan_school_for_user(request, urn)
     action = (
         PlanAction.objects.select_related("priority", "priority__school", "priority__school__la")
         .filter(pk=action_id, priority__school=school)
@@ -47,8 +58,7 @@ def get_plan_action_for_edit(request, urn: str, action_id: int) -> PlanAction:
     )
     if action is None:
         raise not_found(request, f"plan action {action_id}")
-    if action.priority.is_history:
-        raise PermissionDenied(HISTORY_REFUSED)
+    _check_may_change(request, school, action.priority)
     return action
 
 

@@ -12,11 +12,28 @@ from ..errors import ProfileError
 from ..models import Milestone, PlanAction, Priority, PriorityProfile, RagReview
 
 
+def _correction(priority: Priority, reason: str) -> dict:
+    """An earlier year's plan changes only as a correction with a reason, for the audit log."""
+    if not priority.is_history:
+        return {}
+    if not reason.strip():
+        raise ProfileError("Say why you are correcting this earlier year's record.", field="correction_reason")
+    return {"correction": reason.strip()}
+
+
 @transaction.atomic
 def priority_save(
-    *, actor, school, priority: Priority | None, values: dict, version: int | None = None, request=None
+    *,
+    actor,
+    school,
+    priority: Priority | None,
+    values: dict,
+    version: int | None = None,
+    correction_reason: str = "",
+    request=None,
 ) -> Priority:
     """Add or change one of the school's improvement priorities, refusing a stale edit."""
+    correction = _correction(priority, correction_reason) if priority is not None else {}
     if priority is None:
         priority = Priority(school=school, position=Priority.objects.filter(school=school).count() + 1)
     else:
@@ -28,7 +45,11 @@ def priority_save(
     priority.full_clean()
     priority.save()
     audit_record(
-        action=Action.PRIORITY_CHANGED, actor=actor, request=request, obj=school, detail={"priority": priority.title}
+        action=Action.PRIORITY_CHANGED,
+        actor=actor,
+        request=request,
+        obj=school,
+        detail={"priority": priority.title, **correction},
     )
     return priority
 
@@ -65,12 +86,14 @@ def plan_action_save(
     version: int,
     values: dict,
     milestones: list[dict],
+    correction_reason: str = "",
     request=None,
 ) -> PlanAction:
     """Add or change a plan action with its milestones, refusing a stale edit.
 
     A milestone cannot be done before its priority starts, nor on a day still to come.
     """
+    correction = _correction(priority, correction_reason)
     today = timezone.localdate()
     for milestone in milestones:
         done = milestone.get("done_on")
@@ -97,7 +120,11 @@ def plan_action_save(
         row.full_clean(exclude=["action"])
     Milestone.objects.bulk_create(rows)
     audit_record(
-        action=Action.PLAN_CHANGED, actor=actor, request=request, obj=priority.school, detail={"action": action.pk}
+        action=Action.PLAN_CHANGED,
+        actor=actor,
+        request=request,
+        obj=priority.school,
+        detail={"action": action.pk, **correction},
     )
     return action
 

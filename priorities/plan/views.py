@@ -1,6 +1,7 @@
 """The school's priorities and improvement plan: object helper → form → service → response."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -9,7 +10,7 @@ from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error
 from tenancy.academic_year import academic_year_label
 
-from ..forms import MilestoneFormSet, PlanActionForm, PriorityForm, ReviewForm, YearEndForm
+from ..forms import MilestoneFormSet, PlanActionForm, PriorityForm, ReviewForm, YearEndForm, add_correction_reason
 from ..models import PlanAction, Priority
 from . import selectors, services
 from .selectors import (
@@ -34,6 +35,7 @@ def priority_list(request, la_code, urn):
             "school": school,
             "priorities": priorities,
             "can_edit": request.user.has_perm("priorities.change_priorities", school),
+            "can_correct": request.user.has_perm("priorities.correct_history", school),
         },
     )
 
@@ -47,6 +49,8 @@ def priority_edit(request, la_code, urn, priority_id=None):
     form = PriorityForm(
         request.POST or None, instance=priority, initial={"version": priority.version if priority else 0}
     )
+    if priority is not None and priority.is_history:
+        add_correction_reason(form)
     conflict = None
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -57,6 +61,7 @@ def priority_edit(request, la_code, urn, priority_id=None):
                 priority=priority,
                 values=values,
                 version=form.cleaned_data.get("version"),
+                correction_reason=form.cleaned_data.get("correction_reason", ""),
                 request=request,
             )
         except VersionConflict as error:
@@ -95,6 +100,7 @@ def plan(request, la_code, urn):
             "year": year,
             "year_label": academic_year_label(year),
             "can_edit": not page["is_history"] and request.user.has_perm("priorities.change_priorities", school),
+            "can_correct": page["is_history"] and request.user.has_perm("priorities.correct_history", school),
             **page,
         },
     )
@@ -108,6 +114,8 @@ def plan_action(request, la_code, urn, action_id=None, priority_id=None):
         action, priority = None, get_priority_for_edit(request, urn, priority_id)
     school = priority.school
     form = PlanActionForm(request.POST or None, instance=action, initial={"version": action.version if action else 0})
+    if priority.is_history:
+        add_correction_reason(form)
     milestones = MilestoneFormSet(
         request.POST or None,
         prefix="milestones",
@@ -128,6 +136,7 @@ def plan_action(request, la_code, urn, action_id=None, priority_id=None):
                 version=form.cleaned_data.get("version") or 0,
                 values={name: form.cleaned_data[name] for name in form.Meta.fields},
                 milestones=[m.cleaned_data for m in milestones if not m.is_empty()],
+                correction_reason=form.cleaned_data.get("correction_reason", ""),
                 request=request,
             )
         except VersionConflict as error:
@@ -155,6 +164,8 @@ def plan_action(request, la_code, urn, action_id=None, priority_id=None):
 
 def plan_review(request, la_code, urn, action_id):
     action = get_plan_action_for_edit(request, urn, action_id)
+    if action.priority.is_history:
+        raise PermissionDenied(selectors.HISTORY_REFUSED)  # corrected as a whole action, not re-reviewed
     form = ReviewForm(request.POST or None, initial={"rag": action.rag or None})
     back = reverse("schools:priorities:plan", args=[la_code, urn])
     if request.method == "POST" and form.is_valid():

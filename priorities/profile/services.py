@@ -137,10 +137,19 @@ def _locked(profile: PriorityProfile, lock_version: int) -> PriorityProfile:
     return locked
 
 
-def _check_editable(actor, profile: PriorityProfile) -> None:
+def _check_editable(actor, profile: PriorityProfile, correction_reason: str = "") -> dict:
+    """Refuse someone who may not change the profile now; for an earlier year's, demand a reason.
+
+    Returns what the audit record adds for a correction.
+    """
     refusal = profile.edit_refusal(actor)
     if refusal:
         raise ProfileError(refusal)
+    if profile.is_history:
+        if not correction_reason.strip():
+            raise ProfileError("Say why you are correcting this earlier year's record.", field="correction_reason")
+        return {"correction": correction_reason.strip()}
+    return {}
 
 
 @transaction.atomic
@@ -152,6 +161,7 @@ def profile_save(
     section: str,
     values: dict | None = None,
     priorities: list[dict] | None = None,
+    correction_reason: str = "",
     request=None,
 ) -> PriorityProfile:
     """Save one section of the profile (contact details, partnerships, or the priorities).
@@ -159,7 +169,7 @@ def profile_save(
     Every save is in the profile's history, so whoever holds it next sees what changed.
     """
     profile = _locked(profile, lock_version)
-    _check_editable(actor, profile)
+    correction = _check_editable(actor, profile, correction_reason)
     for name, value in (values or {}).items():
         setattr(profile, name, value)
     if priorities is not None:
@@ -191,14 +201,15 @@ def profile_save(
         profile=profile,
         actor=actor,
         action=ProfileEvent.Kind.CHANGED,
-        comment=f"Changed {SECTION_NAMES.get(section, section)}",
+        comment=f"Changed {SECTION_NAMES.get(section, section)}"
+        + (f" (corrected: {correction['correction']})" if correction else ""),
     )
     audit_record(
         action=Action.PROFILE_CHANGED,
         actor=actor,
         request=request,
         obj=profile.school,
-        detail={"profile": profile.pk, "section": section},
+        detail={"profile": profile.pk, "section": section, **correction},
     )
     return profile
 
@@ -259,11 +270,17 @@ def _record_carry_over(actor, profile: PriorityProfile, titles: list[str], reque
 
 @transaction.atomic
 def profile_mark_most_important(
-    *, actor, profile: PriorityProfile, lock_version: int, positions: list[int], request=None
+    *,
+    actor,
+    profile: PriorityProfile,
+    lock_version: int,
+    positions: list[int],
+    correction_reason: str = "",
+    request=None,
 ) -> PriorityProfile:
     """Mark the three most important issues the headteacher and SIP agree on."""
     profile = _locked(profile, lock_version)
-    _check_editable(actor, profile)
+    correction = _check_editable(actor, profile, correction_reason)
     if len(set(positions)) != MOST_IMPORTANT_COUNT:
         raise ProfileError(
             f"Choose exactly {MOST_IMPORTANT_COUNT} priorities as the most important issues.", field="positions"
@@ -283,7 +300,7 @@ def profile_mark_most_important(
         actor=actor,
         request=request,
         obj=profile.school,
-        detail={"profile": profile.pk, "most_important": chosen},
+        detail={"profile": profile.pk, "most_important": chosen, **correction},
     )
     return profile
 

@@ -20,6 +20,7 @@ from ..forms import (
     PartnershipsForm,
     ProfilePriorityFormSet,
     TransitionForm,
+    add_correction_reason,
 )
 from ..models import TRANSITIONS, PriorityProfile
 from . import selectors, services
@@ -83,6 +84,8 @@ def profile_section(request, la_code, urn, profile_id, section):
     if section == "priorities":
         return _priorities_section(request, profile, back)
     if section == "last-year":
+        if profile.is_history:
+            raise Http404("An earlier year's carry-over is not corrected")
         return _last_year_section(request, profile, back)
     data = request.POST or None
     initial = {"lock_version": profile.lock_version}
@@ -96,6 +99,9 @@ def profile_section(request, la_code, urn, profile_id, section):
         form_class, title = SECTION_FORMS[section]
         form = form_class(data, instance=profile, initial=initial)
         button = "Save and continue"
+    if profile.is_history:
+        add_correction_reason(form)
+    correction = {"correction_reason": data.get("correction_reason", "")} if data and profile.is_history else {}
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,6 +112,7 @@ def profile_section(request, la_code, urn, profile_id, section):
                     lock_version=form.cleaned_data["lock_version"],
                     positions=form.cleaned_data["positions"],
                     request=request,
+                    **correction,
                 )
             else:
                 services.profile_save(
@@ -115,6 +122,7 @@ def profile_section(request, la_code, urn, profile_id, section):
                     section=section,
                     values={name: form.cleaned_data[name] for name in form.Meta.fields},
                     request=request,
+                    **correction,
                 )
         except VersionConflict as error:
             saved = PriorityProfile.objects.get(pk=profile.pk)
@@ -197,6 +205,8 @@ def _priorities_section(request, profile, back):
     ]
     formset = ProfilePriorityFormSet(request.POST or None, prefix="priorities", initial=saved_rows)
     lock = LockedForm(request.POST or None, initial={"lock_version": profile.lock_version})
+    if profile.is_history:
+        add_correction_reason(lock)
     conflict = None
     if request.method == "POST" and formset.is_valid() and lock.is_valid():
         try:
@@ -206,6 +216,7 @@ def _priorities_section(request, profile, back):
                 lock_version=lock.cleaned_data["lock_version"],
                 section="priorities",
                 priorities=formset.rows(),
+                correction_reason=lock.cleaned_data.get("correction_reason", ""),
                 request=request,
             )
         except VersionConflict as error:
