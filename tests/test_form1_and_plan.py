@@ -407,3 +407,13 @@ def test_two_people_editing_one_action_do_not_overwrite_each_other(client, world
     assert "Someone else changed this action since you opened it." in page and "The SIP&#x27;s wording" in page
     action.refresh_from_db()
     assert action.description == "The head's wording"
+
+
+def test_in_a_later_year_the_head_starts_a_new_profile_beside_last_years(client, world):
+    client.force_login(world.a.head)
+    page = client.get(p("profile-home", world)).content.decode()
+    assert "Start this year's profile" in page and "Continue this year" not in page
+    assert "2025/26" in page  # last year's submitted profile is listed
+    profile = start(client, world)
+    assert profile.academic_year == current_academic_year() and profile.state == "draft"
+    assert "Continue this year's profile" in client.get(p("profile-home", world)).content.decode()

@@ -519,19 +519,3 @@ def test_an_la_administrator_corrects_last_years_plan_with_a_reason_and_others_c
     with scopes_disabled():
         current = PlanActionFactory(priority=PriorityFactory(school=world.a.school))
     assert client.get(p("plan-action", world, current.pk)).status_code == 403
-
-
-def test_the_demo_years_of_priorities_are_idempotent_and_feed_the_year_end_page(client, world):
-    from tenancy.management.commands._demo_priorities import seed_priorities_year
-    from tenancy.models import NationalBody
-
-    with scopes_disabled():
-        body = NationalBody.objects.get(kind="ssat")
-        for _ in range(2):
-            for year in (2024, 2025, 2026):
-                seed_priorities_year(
-                    world.a.other_school, year=year, head=world.a.head, sip=world.a.sip, matching_body=body
-                )
-        profiles = PriorityProfile.objects.filter(school=world.a.other_school)
-        assert sorted(profiles.values_list("academic_year", flat=True)) == [2024, 2025]
-        assert PlanAction.objects.filter(priority__school=world.a.other_school, year_end="").count() == 2

@@ -42,11 +42,16 @@ def profile_home(request, la_code, urn):
             messages.error(request, error.message)
             return redirect(request.path)
         return redirect("schools:priorities:profile", la_code, urn, profile.pk)
-    profiles = PriorityProfile.objects.filter(school=school)
+    profiles = list(PriorityProfile.objects.filter(school=school))
     return render(
         request,
         "priorities/profile_home.html",
-        {"school": school, "profiles": profiles, "can_edit": can_start and school.in_gaining_ground},
+        {
+            "school": school,
+            "profiles": profiles,
+            "can_edit": can_start and school.in_gaining_ground,
+            "started_this_year": any(not p.is_history for p in profiles),
+        },
     )
 
 
