@@ -112,19 +112,13 @@ def plan_years(school) -> list[int]:
     return list(range(current, start - 1, -1))
 
 
-def chosen_year(request, years: list[int]) -> int:
-    """The year asked for in ?year=, if the school has one; else this year."""
-    asked = request.GET.get("year", "")
-    return int(asked) if asked.isdigit() and int(asked) in years else years[0]
-
-
 def plan_page(school, year: int) -> dict:
     """The plan of one academic year: priorities with actions, milestones and reviews.
 
     This year's plan is the school's active priorities, with the milestones to chase; an earlier
     year's is the priorities that ran in it, as history.
     """
-    current = year == current_academic_year()
+    current = year >= current_academic_year()
     priorities = Priority.objects.filter(school=school, is_active=True) if current else Priority.objects.in_year(year)
     priorities = list(
         priorities.filter(school=school).prefetch_related(

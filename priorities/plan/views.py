@@ -8,7 +8,7 @@ from django.urls import reverse
 from sipportal.conflicts import Conflict, VersionConflict
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error
-from tenancy.academic_year import academic_year_label
+from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from ..forms import MilestoneFormSet, PlanActionForm, PriorityForm, ReviewForm, YearEndForm, add_correction_reason
 from ..models import PlanAction, Priority
@@ -88,15 +88,14 @@ def priority_edit(request, la_code, urn, priority_id=None):
 
 def plan(request, la_code, urn):
     school = get_plan_school_for_user(request, urn)
-    years = selectors.plan_years(school)
-    year = selectors.chosen_year(request, years)
+    year = min(year_from_request(request), current_academic_year())  # no plan for next year yet
     page = selectors.plan_page(school, year)
     return render(
         request,
         "priorities/plan.html",
         {
             "school": school,
-            "years": [(y, academic_year_label(y)) for y in years],
+            "years": year_links(year, selectors.plan_years(school)),
             "year": year,
             "year_label": academic_year_label(year),
             "can_edit": not page["is_history"] and request.user.has_perm("priorities.change_priorities", school),
