@@ -519,3 +519,13 @@ def test_an_la_administrator_corrects_last_years_plan_with_a_reason_and_others_c
     with scopes_disabled():
         current = PlanActionFactory(priority=PriorityFactory(school=world.a.school))
     assert client.get(p("plan-action", world, current.pk)).status_code == 403
+
+
+def test_only_the_head_and_the_sip_start_form_1(client, world):
+    client.force_login(world.a.la_admin)
+    assert "Start this year" not in client.get(p("profile-home", world)).content.decode()
+    assert client.post(p("profile-home", world)).status_code == 403
+    client.force_login(world.a.governor)
+    assert client.post(p("profile-home", world)).status_code == 404
+    with scope(la=world.a.la.pk):
+        assert not PriorityProfile.objects.filter(school=world.a.school, academic_year=2026).exists()

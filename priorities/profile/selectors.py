@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from .._access import get_school_with_perm, not_found
@@ -19,6 +20,14 @@ from ..models import (
 def get_profile_school_for_user(request, urn: str):
     """The school, for someone who may read its Form 1; a recorded 404 otherwise."""
     return get_school_with_perm(request, urn, "priorities.view_profile", what="School Priority Profile")
+
+
+def get_profile_school_for_edit(request, urn: str):
+    """As get_profile_school_for_user; PermissionDenied for someone who may read Form 1 but not write it."""
+    school = get_profile_school_for_user(request, urn)
+    if not request.user.has_perm("priorities.change_profile", school):
+        raise PermissionDenied("Only the school's headteacher and its SIP start its School Priority Profile.")
+    return school
 
 
 def get_profile_for_user(request, urn: str, profile_id: int) -> PriorityProfile:

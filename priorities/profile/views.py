@@ -24,24 +24,23 @@ from ..forms import (
 )
 from ..models import TRANSITIONS, PriorityProfile
 from . import selectors, services
-from .selectors import get_profile_for_user, get_profile_school_for_user
+from .selectors import get_profile_for_user, get_profile_school_for_edit, get_profile_school_for_user
 
 SECTION_FORMS = {"contacts": (ContactsForm, "Contact details"), "partnerships": (PartnershipsForm, "Partnerships")}
 
 
 def profile_home(request, la_code, urn):
     """This year's profile, or the button to start it."""
-    school = get_profile_school_for_user(request, urn)
-    can_start = request.user.has_perm("priorities.change_profile", school)
     if request.method == "POST":
-        if not can_start:
-            raise PermissionDenied("Only the school's headteacher and its SIP start its School Priority Profile.")
+        school = get_profile_school_for_edit(request, urn)
         try:
             profile = services.profile_start(actor=request.user, school=school, request=request)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect(request.path)
         return redirect("schools:priorities:profile", la_code, urn, profile.pk)
+    school = get_profile_school_for_user(request, urn)
+    can_start = request.user.has_perm("priorities.change_profile", school)
     profiles = list(PriorityProfile.objects.filter(school=school))
     return render(
         request,
