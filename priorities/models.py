@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import F, Q
-from django_scopes import ScopedManager
+
+from tenancy.scoping import ScopedManager
 
 from accounts.predicates import is_la_admin, is_schools_head, is_schools_sip
 from audit.models import Action
@@ -237,6 +238,8 @@ class ProfilePriority(models.Model):
     most_important = models.BooleanField("one of the three most important issues", default=False)
     from_last_year = models.BooleanField(default=False)
 
+    objects = ScopedManager(la="profile__school__la")
+
     class Meta:
         ordering = ["position"]
         constraints = [
@@ -269,6 +272,8 @@ class ProfileEvent(models.Model):
     actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=30, choices=Kind.choices)
     comment = models.TextField(blank=True)
+
+    objects = ScopedManager(la="profile__school__la")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -398,6 +403,8 @@ class Milestone(models.Model):
     due_on = models.DateField("due", null=True, blank=True)
     done_on = models.DateField(null=True, blank=True)
 
+    objects = ScopedManager(la="action__priority__school__la")
+
     class Meta:
         ordering = ["due_on", "pk"]
 
@@ -413,6 +420,8 @@ class RagReview(models.Model):
     reason = models.TextField()
     reviewed_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(la="action__priority__school__la")
 
     class Meta:
         ordering = ["-reviewed_at", "-pk"]
