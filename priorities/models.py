@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import F, Q
 
-from tenancy.scoping import ScopedManager
-
 from accounts.predicates import is_la_admin, is_schools_head, is_schools_sip
 from audit.models import Action
 from tenancy.academic_year import academic_year_dates, academic_year_label, current_academic_year
+from tenancy.scoping import ScopedManager
 
 MIN_PRIORITIES, MAX_PRIORITIES = 3, 5
 MOST_IMPORTANT_COUNT = 3
