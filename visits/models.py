@@ -36,10 +36,30 @@ class SipAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.sip} at {self.school}, {self.academic_year}"
 
+    @property
+    def standard_days_allocated(self) -> Decimal:
+        """The handbook's split of the allocation: up to 5 standard days."""
+        return min(self.days_allocated, STANDARD_DAYS)
 
-def standard_allocation(school) -> Decimal:
-    """5 days a year; a Gaining Ground school gets 4 more (one of them with governors)."""
-    return STANDARD_DAYS + (GAINING_GROUND_EXTRA_DAYS if school.in_gaining_ground else 0)
+    @property
+    def additional_days_allocated(self) -> Decimal:
+        """The days beyond 5: for a Gaining Ground school the 4 additional days (one with governors)."""
+        return max(self.days_allocated - STANDARD_DAYS, Decimal("0"))
+
+
+def standard_allocation(school, academic_year: int | None = None) -> Decimal:
+    """5 days a year; a Gaining Ground school gets 4 more (one of them with governors).
+
+    With a year, membership is judged for that year (a school that leaves at its end gets 5).
+    """
+    in_programme = school.in_gaining_ground if academic_year is None else in_gaining_ground_in(school, academic_year)
+    return STANDARD_DAYS + (GAINING_GROUND_EXTRA_DAYS if in_programme else 0)
+
+
+def in_gaining_ground_in(school, academic_year: int) -> bool:
+    """Whether the school is in Gaining Ground during that academic year (joined by it, not left before it)."""
+    joined, left = school.gaining_ground_joined, school.gaining_ground_left
+    return joined is not None and joined <= academic_year and (left is None or left > academic_year)
 
 
 class Visit(models.Model):
@@ -54,6 +74,10 @@ class Visit(models.Model):
         FINAL = "final", "Finalised"
 
     assignment = models.ForeignKey(SipAssignment, on_delete=models.PROTECT, related_name="visits")
+    # Who logged the visit. It stays theirs when the school's SIP changes mid-year (a handover).
+    sip = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits_logged", verbose_name="SIP"
+    )
     date = models.DateField()
     kind = models.CharField("type of visit", max_length=20, choices=Kind.choices, default=Kind.STANDARD)
     length_days = models.DecimalField(
@@ -96,9 +120,23 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.assignment.school}, {self.date:%d %B %Y}"
 
+    def save(self, *args, **kwargs):
+        # Unless said otherwise, a visit is logged by the school's SIP of the time.
+        if self.sip_id is None and self.assignment_id is not None:
+            self.sip_id = self.assignment.sip_id
+        super().save(*args, **kwargs)
+
     @property
     def is_final(self) -> bool:
         return self.state == self.State.FINAL
+
+    @property
+    def academic_year(self) -> int:
+        return self.assignment.academic_year
+
+    def has_happened(self, today) -> bool:
+        """A visit counts (days used, last visit) only once its day has come."""
+        return self.date <= today
 
 
 class VisitPerson(models.Model):
@@ -169,13 +207,33 @@ class NextStep(models.Model):
     owner = models.CharField("owner (one named person)", max_length=150)
     due_on = models.DateField("due")
     done_on = models.DateField(null=True, blank=True)
+    # The visit at which it was ticked off: it stays on that record, and can be unticked, until
+    # the record is finalised.
+    done_at_visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="steps_ticked_off"
+    )
+    # The year-end decision, by the SIP: carried into the next year, or closed with a reason.
+    carried_into_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["visit", "done_on"])]
+        constraints = [
+            models.CheckConstraint(
+                name="closed_step_has_a_reason",
+                condition=Q(closed_on__isnull=True, closed_reason="")
+                | Q(closed_on__isnull=False) & ~Q(closed_reason=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.action
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_on is None and self.closed_on is None
 
 
 class VisitAmendment(models.Model):
