@@ -291,7 +291,7 @@ def next_year_to_prepare(la, today: datetime.date) -> tuple[int, int] | None:
     Call inside the LA's scope.
     """
     year = current_academic_year_on(today) + 1
-    if (today.month, today.day) < PREPARE_FROM or today.month >= 9:
+    if not _in_preparation_window(today):
         return None
     unassigned = schools_without_sip(year).filter(la=la).count()
     return (year, unassigned) if unassigned else None
@@ -303,7 +303,11 @@ def current_academic_year_on(today: datetime.date) -> int:
 
 def can_prepare_year(year: int, today: datetime.date) -> bool:
     """Next year's caseload can be prepared from 1 July until it starts on 1 September."""
-    return year == current_academic_year_on(today) + 1 and (today.month, today.day) >= PREPARE_FROM
+    return year == current_academic_year_on(today) + 1 and _in_preparation_window(today)
+
+
+def _in_preparation_window(today: datetime.date) -> bool:
+    return PREPARE_FROM <= (today.month, today.day) and today.month < 9
 
 
 @dataclass
@@ -459,7 +463,7 @@ def finalise_problems(visit: Visit) -> list[str]:
 def year_ending(today: datetime.date) -> int:
     """The academic year whose open steps are decided now: this one from 1 July, else the last."""
     current = current_academic_year_on(today)
-    return current if (today.month, today.day) >= PREPARE_FROM and today.month < 9 else current - 1
+    return current if _in_preparation_window(today) else current - 1
 
 
 def steps_to_decide(school, today: datetime.date) -> QuerySet[NextStep]:
