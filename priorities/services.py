@@ -13,10 +13,10 @@ from accounts.models import Role
 from accounts.predicates import is_schools_head, is_schools_sip
 from audit.models import Action
 from audit.services import audit_record
+from caseload.models import SipAssignment
 from sipportal.errors import DomainError
 from tenancy.academic_year import current_academic_year
 from tenancy.models import NationalBody
-from visits.models import SipAssignment
 
 from .models import Milestone, PlanAction, Priority, PriorityProfile, ProfileEvent, ProfilePriority, RagReview
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "schools",
+    "caseload",
     "visits",
     "priorities",
     "partnerships",

@@ -380,7 +380,7 @@ def test_an_la_admin_prepares_next_years_caseload_from_1_july(client, clock, nor
     assert proposed[joining.name] == (norfolk.sip.pk, Decimal("9"), "Joins Gaining Ground")
 
     form = {}
-    for proposal, sip, days in rows:
+    for _proposal, sip, days in rows:
         form[sip.html_name] = sip.value() or ""
         form[days.html_name] = str(days.value())
     form[f"sip-{norfolk.other_school.pk}"] = str(norfolk.sip.pk)
