@@ -442,3 +442,21 @@ def test_the_caseload_costs_the_same_queries_for_1_or_40_schools_with_years_of_h
     assert rows == 40 and many == few
     many_last_year, rows = _queries(client, path + "?year=2025")
     assert rows == 40 and many_last_year == few_last_year
+
+
+def test_the_service_refuses_a_next_step_owned_by_a_team_whatever_form_sent_it(norfolk):
+    from visits.services import VisitError, VisitRecord, visit_record
+
+    with scopes_disabled():
+        visit = VisitFactory(assignment=this_years_assignment(norfolk), date=datetime.date(2026, 12, 1))
+    record = VisitRecord(
+        fields={"agenda": "", "classroom_evidence": "", "tracked_pupils": "", "documents_seen": "", "summary": "S"},
+        next_steps=[{"action": "Cover plan", "owner": "English department", "due_on": datetime.date(2027, 1, 8)}],
+    )
+    record.fields["private_notes"] = ""
+    with scope(la=norfolk.la.pk), pytest.raises(VisitError, match="Name one person"):
+        visit_record(actor=norfolk.sip, visit=visit, version=visit.version, record=record)
+    with scope(la=norfolk.la.pk):
+        assert not NextStep.objects.filter(visit=visit).exists()
+        visit.refresh_from_db()
+    assert visit.summary == "Agreed with the headteacher."

@@ -4,8 +4,9 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from accounts.models import Role, User
+from accounts.validators import is_one_named_person
 from schools.models import School
-from sipportal.forms import GovukFormMixin, RowForm, is_one_named_person
+from sipportal.forms import GovukFormMixin, RowForm
 from tenancy.academic_year import current_academic_year
 
 from .models import PriorityEvaluation, Visit

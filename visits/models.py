@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django_scopes import ScopedManager
 
+from accounts.validators import validate_one_named_person
+
 # Who a school's SIP is lives in the caseload app (accounts, schools and priorities read it too);
 # re-exported here for code that still imports it from the visit log.
 from caseload.models import (  # noqa: F401
@@ -161,7 +163,7 @@ class NextStep(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="next_steps")
     action = models.CharField(max_length=500)
-    owner = models.CharField("owner (one named person)", max_length=150)
+    owner = models.CharField("owner (one named person)", max_length=150, validators=[validate_one_named_person])
     due_on = models.DateField("due")
     done_on = models.DateField(null=True, blank=True)
     # The visit at which it was ticked off: it stays on that record, and can be unticked, until

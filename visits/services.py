@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -241,7 +242,13 @@ def visit_record(
     visit.support.all().delete()
     BrokeredSupport.objects.bulk_create([BrokeredSupport(visit=visit, **s) for s in record.support])
     visit.next_steps.all().delete()
-    NextStep.objects.bulk_create([NextStep(visit=visit, **n) for n in record.next_steps])
+    steps = [NextStep(visit=visit, **n) for n in record.next_steps]
+    for step in steps:
+        try:
+            step.full_clean(exclude=["visit", "done_at_visit"])
+        except ValidationError as error:
+            raise VisitError(f"Next step “{step.action}”: {' '.join(error.messages)}") from error
+    NextStep.objects.bulk_create(steps)
     if not visit.is_final:
         # The earlier steps shown on this record: ticked ones are done at this visit; unticking one
         # ticked here opens it again.
