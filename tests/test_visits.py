@@ -1,8 +1,10 @@
 import datetime
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,6 +24,13 @@ from .factories import (
     UserFactory,
     VisitFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def clock(db):
+    """2 December 2026 (in 2026/27), pinned before the world is built, so no test depends on today."""
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 10, tzinfo=ZoneInfo("Europe/London")), tick=False):
+        yield
 
 
 @pytest.fixture

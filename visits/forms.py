@@ -24,7 +24,8 @@ class AssignmentForm(GovukFormMixin, forms.Form):
         max_value=50,
         decimal_places=1,
         required=False,
-        help_text="Leave empty for the standard allocation: 5 days, or 9 for a Gaining Ground school.",
+        help_text="Leave empty for the standard allocation (5 days, or 9 for a Gaining Ground school), "
+        "or to keep the allocation when handing a school over.",
     )
 
     def __init__(self, *args, la, **kwargs):
