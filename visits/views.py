@@ -267,8 +267,15 @@ def visit_record(request, la_code, urn, visit_id):
                 )
             except VersionConflict as error:
                 # What the other person saved, beside what this person typed; the next save goes through.
-                saved = Visit.objects.get(pk=visit.pk)
+                saved = Visit.objects.select_related("assignment").get(pk=visit.pk)
+                if saved.is_final != visit.is_final:
+                    # Finalised meanwhile: the form now asks why the record is changed. (Its own copy of
+                    # the record, since validating a model form writes the typed values onto it.)
+                    copy = Visit.objects.select_related("assignment").get(pk=visit.pk)
+                    forms["main"] = flat[0] = VisitRecordForm(request.POST, instance=copy)
+                    forms["main"].is_valid()
                 conflict = Conflict.for_form(forms["main"], saved, error=error, version=saved.version)
+                visit = saved
             except DomainError as error:
                 add_domain_error(forms["main"], error)
             else:
