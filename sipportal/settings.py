@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "partnerships",
     "reports",
     "national",
+    "overview",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 """Visits over several academic years: the ledger, year views, handover, the turn of the year.
 
-The clock is pinned (2 December 2026, in 2026/27, unless a test moves it), so nothing here depends
-on the day the suite runs.
+The world has 2024/25 and 2025/26 behind its first school (tests/conftest.py). The clock is pinned
+at 2 December 2026, in 2026/27, unless a test moves it, so nothing here depends on the day it runs.
 """
 
 import datetime
@@ -81,8 +81,8 @@ def this_years_assignment(la_world):
         return SipAssignment.objects.get(school=la_world.school, academic_year=THIS_YEAR)
 
 
-def build_history(school, sip, years=3):
-    """Earlier years of one school: an assignment, two finalised visits, steps open and done."""
+def earlier_years(school, sip, years=3):
+    """Earlier years of one more school: an assignment, two finalised visits, steps open and done."""
     for year in range(THIS_YEAR - years, THIS_YEAR):
         assignment = SipAssignmentFactory(school=school, sip=sip, academic_year=year)
         for month in (10, 3):
@@ -243,31 +243,31 @@ def test_days_used_show_the_handbooks_split_for_a_gaining_ground_school(client, 
 
 def test_the_caseload_and_a_schools_visits_say_their_year_and_offer_earlier_ones(client, norfolk):
     with scopes_disabled():
-        build_history(norfolk.school, norfolk.sip, years=2)
         final_visit(this_years_assignment(norfolk), datetime.date(2026, 11, 4))
     client.force_login(norfolk.sip)
     page = client.get(caseload_url(norfolk)).content.decode()
     assert "My schools in Norfolk, 2026/27" in page
-    assert '<option value="2025"' in page and '<option value="2024"' in page
+    assert 'href="?year=2025">2025/26</a>' in page and 'href="?year=2024">2024/25</a>' in page
 
     last_year = client.get(caseload_url(norfolk, "?year=2025"))
     assert "My schools in Norfolk, 2025/26" in last_year.content.decode()
     (row,) = last_year.context["rows"]
-    assert row.academic_year == 2025 and row.days_used == Decimal("2.0")
-    assert row.last_visit == datetime.date(2026, 3, 5)
+    # 2025/26 of the world's history: autumn, spring and governors visits, a day each.
+    assert row.academic_year == 2025 and row.days_used == Decimal("3.0")
+    assert row.last_visit == datetime.date(2026, 5, 11)
     for nonsense in ("?year=1900", "?year=abc", "?year=2999"):
         assert "My schools in Norfolk, 2026/27" in client.get(caseload_url(norfolk, nonsense)).content.decode()
 
     visits = client.get(visits_url("list", norfolk)).content.decode()
-    assert "SIP visits, 2026/27" in visits and "4 November 2026" in visits and "5 October 2025" not in visits
+    assert "SIP visits, 2026/27" in visits and "4 November 2026" in visits and "6 October 2025" not in visits
     earlier = client.get(visits_url("list", norfolk) + "?year=2025").content.decode()
-    assert "SIP visits, 2025/26" in earlier and "5 October 2025" in earlier and "4 November 2026" not in earlier
+    assert "SIP visits, 2025/26" in earlier and "6 October 2025" in earlier and "4 November 2026" not in earlier
     assert "Plan a visit" not in earlier and "kept as history" in earlier
 
 
 def test_last_years_visits_are_read_only_and_an_la_admin_corrects_them_with_a_reason(client, norfolk, priorities):
     with scopes_disabled():
-        last_year = SipAssignmentFactory(school=norfolk.school, sip=norfolk.sip, academic_year=THIS_YEAR - 1)
+        last_year = SipAssignment.objects.get(school=norfolk.school, academic_year=THIS_YEAR - 1)
         visit = final_visit(last_year, datetime.date(2026, 3, 5), summary="What was agreed in March")
     client.force_login(norfolk.sip)
     assert client.get(visits_url("record", norfolk, visit.pk)).status_code == 403
@@ -311,10 +311,13 @@ def test_open_steps_at_year_end_are_carried_into_the_new_year_or_closed_with_a_r
         NextStepFactory(visit=visit, action="Already done", done_on=datetime.date(2027, 6, 20))
     clock.move_to(at(datetime.date(2027, 7, 15)))
     client.force_login(norfolk.sip)
-    page = client.get(visits_url("year-end", norfolk)).content.decode()
+    response = client.get(visits_url("year-end", norfolk))
+    page = response.content.decode()
     assert "Open next steps at the end of 2026/27" in page
     assert "Embed the tracking of FSM boys" in page and "Recruit a second maths lead" in page
+    assert "Still open from 2025/26" in page  # the earlier years' undecided steps too
     assert "Already done" not in page
+    earlier = {f.step.pk for f in response.context["forms"]} - {carry.pk, close.pk}
 
     refused = client.post(visits_url("year-end", norfolk), {f"step-{close.pk}-decision": "close"}).content.decode()
     assert "Say why “Recruit a second maths lead” is closed." in refused
@@ -324,6 +327,7 @@ def test_open_steps_at_year_end_are_carried_into_the_new_year_or_closed_with_a_r
             f"step-{carry.pk}-decision": "carry",
             f"step-{close.pk}-decision": "close",
             f"step-{close.pk}-reason": "The post was cut in the budget.",
+            **{f"step-{pk}-decision": "carry" for pk in earlier},
         },
     )
     assert response.status_code == 302
@@ -345,9 +349,11 @@ def test_open_steps_at_year_end_are_carried_into_the_new_year_or_closed_with_a_r
     with scope(la=norfolk.la.pk):
         first = Visit.objects.get(assignment__academic_year=2027)
         (row,) = [r for r in client.get(caseload_url(norfolk)).context["rows"]]
-    assert first.agenda.startswith("Carried from last year: Embed the tracking of FSM boys")
+    carried = [line for line in first.agenda.splitlines() if line.startswith("Carried from")]
+    assert first.agenda.startswith("Carried from") and len(carried) == 1 + len(earlier)
+    assert "Carried from 2026/27: Embed the tracking of FSM boys (Ms Ada Lovelace, due 9 July 2027)." in carried
     assert "Recruit a second maths lead" not in first.agenda
-    assert row.open_steps == 1
+    assert row.open_steps == 1 + len(earlier)  # carried steps stay open until done
 
 
 def test_an_la_admin_prepares_next_years_caseload_from_1_july(client, clock, norfolk):
@@ -425,19 +431,16 @@ def _queries(client, path):
 
 @pytest.mark.parametrize("person", ["sip", "la_admin"])
 def test_the_caseload_costs_the_same_queries_for_1_or_40_schools_with_years_of_history(client, norfolk, person):
-    with scopes_disabled():
-        build_history(norfolk.school, norfolk.sip)
-    client.force_login(getattr(norfolk, person))
+    client.force_login(getattr(norfolk, person))  # its one school has two earlier years
     path = caseload_url(norfolk)
     few, rows = _queries(client, path)
     few_last_year, rows_last_year = _queries(client, path + "?year=2025")
     assert rows == rows_last_year == 1
     with scopes_disabled():
         for school in SchoolFactory.create_batch(39, la=norfolk.la, gaining_ground_joined=2024):
-            build_history(school, norfolk.sip)
+            earlier_years(school, norfolk.sip)
             visit = final_visit(SipAssignmentFactory(school=school, sip=norfolk.sip), datetime.date(2026, 10, 1))
             NextStepFactory(visit=visit)
-        assert NextStep.objects.filter(visit__assignment__school__la=norfolk.la).count() == 40 * 12 + 39
     many, rows = _queries(client, path)
     assert rows == 40 and many == few
     many_last_year, rows = _queries(client, path + "?year=2025")
@@ -460,3 +463,24 @@ def test_the_service_refuses_a_next_step_owned_by_a_team_whatever_form_sent_it(n
         assert not NextStep.objects.filter(visit=visit).exists()
         visit.refresh_from_db()
     assert visit.summary == "Agreed with the headteacher."
+
+
+def test_a_step_closed_at_year_end_is_no_longer_open_or_overdue_anywhere(client, norfolk):
+    with scopes_disabled():
+        still_open = list(
+            NextStep.objects.filter(visit__assignment__school=norfolk.school, done_on=None).order_by("pk")
+        )
+    assert len(still_open) == 2  # one from each earlier year of the world's history
+    overview = reverse("overview:home", args=[norfolk.la.code])
+    client.force_login(norfolk.sip)
+    assert f"2 overdue next steps at {norfolk.school.name}" in client.get(overview).content.decode()
+    (row,) = client.get(caseload_url(norfolk)).context["rows"]
+    assert (row.open_steps, row.overdue_steps) == (2, 2)
+
+    with scopes_disabled():
+        NextStep.objects.filter(pk=still_open[0].pk).update(
+            closed_on=datetime.date(2026, 9, 1), closed_reason="Superseded by this year's plan."
+        )
+    assert f"1 overdue next step at {norfolk.school.name}" in client.get(overview).content.decode()
+    (row,) = client.get(caseload_url(norfolk)).context["rows"]
+    assert (row.open_steps, row.overdue_steps) == (1, 1)

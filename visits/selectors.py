@@ -31,7 +31,7 @@ from audit.services import audit_record
 from priorities.models import Priority
 from schools.models import School, Status
 from schools.selectors import get_school_for_user
-from tenancy.academic_year import academic_year_label, current_academic_year, term_of
+from tenancy.academic_year import academic_year_label, current_academic_year, term_of, year_from_request
 
 from .models import STANDARD_DAYS, NextStep, SipAssignment, Visit, in_gaining_ground_in, standard_allocation
 
@@ -43,15 +43,6 @@ PREPARE_FROM = (7, 1)
 
 
 # --- years ------------------------------------------------------------------------------
-
-
-def year_from(request, offered: list[int]) -> int:
-    """The academic year a page shows: `?year=2025` when it is one offered, else the current one."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return current_academic_year()
-    return year if year in offered else current_academic_year()
 
 
 def caseload_years(*, sip=None) -> list[int]:
@@ -71,10 +62,6 @@ def school_visit_years(school) -> list[int]:
         .values_list("academic_year", flat=True)
     )
     return sorted(years | {current_academic_year()}, reverse=True)
-
-
-def year_choices(years: list[int]) -> list[tuple[int, str]]:
-    return [(year, academic_year_label(year)) for year in years]
 
 
 # --- the caseload -----------------------------------------------------------------------
@@ -221,7 +208,7 @@ def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
     is_manager = user.has_perm("visits.manage_caseload", la)
     mine_only = not is_manager or request.GET.get("show") == "mine"
     years = caseload_years(sip=user if mine_only else None)
-    year = year_from(request, years)
+    year = year_from_request(request)
     assignments = SipAssignment.objects.filter(academic_year=year)
     if mine_only:
         assignments = assignments.filter(sip=user)
@@ -407,7 +394,7 @@ def get_visit_for_edit(request, school, visit_id: int) -> Visit:
 def visit_list_page(request, school) -> tuple[int, list[int], QuerySet[Visit]]:
     """(year shown, years offered, the year's visits the person may see)."""
     years = school_visit_years(school)
-    year = year_from(request, years)
+    year = year_from_request(request)
     visits = (
         Visit.objects.filter(assignment__school=school, assignment__academic_year=year)
         .select_related("sip")
@@ -486,6 +473,8 @@ def steps_to_decide(school, today: datetime.date) -> QuerySet[NextStep]:
 
 
 def steps_carried_into(school, year: int) -> QuerySet[NextStep]:
-    return NextStep.objects.filter(OPEN_STEP, visit__assignment__school=school, carried_into_year=year).order_by(
-        "due_on", "pk"
+    return (
+        NextStep.objects.filter(OPEN_STEP, visit__assignment__school=school, carried_into_year=year)
+        .select_related("visit__assignment")
+        .order_by("due_on", "pk")
     )

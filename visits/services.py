@@ -135,7 +135,8 @@ def visit_plan(
     if not assignment.visits.exists():
         # The first visit of the year reviews the next steps carried into it.
         carried = [
-            f"Carried from last year: {step.action} ({step.owner}, due {step.due_on:%-d %B %Y})."
+            f"Carried from {academic_year_label(step.visit.assignment.academic_year)}: {step.action} "
+            f"({step.owner}, due {step.due_on:%-d %B %Y})."
             for step in steps_carried_into(assignment.school, assignment.academic_year)
         ]
         agenda = "\n".join([*carried, agenda])

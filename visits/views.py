@@ -10,7 +10,7 @@ from priorities.models import Priority
 from sipportal.conflicts import Conflict, VersionConflict
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error, error_summary_items
-from tenancy.academic_year import academic_year_label, current_academic_year
+from tenancy.academic_year import academic_year_label, current_academic_year, year_links
 
 from . import selectors, services
 from .forms import (
@@ -42,7 +42,8 @@ def caseload(request, la_code):
         {
             "page": page,
             "rows": page.rows,
-            "year_choices": selectors.year_choices(page.years),
+            "years": year_links(page.year, page.years),
+            "year_query": "show=mine&amp;" if page.is_manager and page.mine_only else "",
             "sortable": selectors.CASELOAD_SORTS.keys(),
             "prepare": _prepare_todo(request) if page.is_manager else None,
         },
@@ -133,7 +134,7 @@ def visit_list(request, la_code, urn):
             "year": year,
             "year_label": academic_year_label(year),
             "is_current_year": year == current_academic_year(),
-            "year_choices": selectors.year_choices(years),
+            "years": year_links(year, years),
             "can_plan": can_plan,
             "can_decide_year_end": request.user.has_perm("visits.decide_year_end", school),
         },
