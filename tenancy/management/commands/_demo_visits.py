@@ -1,8 +1,6 @@
 """Priorities and visits for the demo's Gaining Ground schools, so the caseload shows a real year.
 
 Dates are placed in the current academic year; running the seed again changes nothing.
-`seed_visit_history` adds earlier years (the caseload's and the visits page's year choice, and the
-year-end decisions on open next steps).
 """
 
 import datetime
@@ -11,18 +9,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from priorities.models import Milestone, PlanAction, Priority, RagReview
-from tenancy.academic_year import current_academic_year as school_year_now
 from visits.agenda import agenda_template
-from visits.models import (
-    GAINING_GROUND_EXTRA_DAYS,
-    STANDARD_DAYS,
-    NextStep,
-    PriorityEvaluation,
-    SipAssignment,
-    Visit,
-    VisitPerson,
-    in_gaining_ground_in,
-)
+from visits.models import NextStep, PriorityEvaluation, SipAssignment, Visit, VisitPerson
 
 PRIORITIES = [
     ("Accelerate progress in maths for FSM boys", "Tracking every half term; intervention groups in Years 9 and 10"),
@@ -156,58 +144,3 @@ def seed_plan(priorities, year: int, *, reviewer) -> None:
             RagReview.objects.create(action=action, rag=review[0], reason=review[1], reviewed_by=reviewer)
             action.rag, action.rag_reason = review
             action.save(update_fields=["rag", "rag_reason"])
-
-
-HISTORY_STEPS = [
-    ("Share the half-termly tracking data with governors", True),
-    ("Set up a reading recovery group in Year 7", False),
-]
-
-
-def seed_visit_history(school, sip, *, years: int = 2) -> None:
-    """Earlier academic years for one school, each with its SIP assignment and three finalised visits.
-
-    Each visit agreed two next steps: one done, one still open (to be carried or closed at year end).
-    Running it again changes nothing.
-    """
-    current = school_year_now()
-    for year in range(current - years, current):
-        days = STANDARD_DAYS + (GAINING_GROUND_EXTRA_DAYS if in_gaining_ground_in(school, year) else 0)
-        assignment, _ = SipAssignment.objects.get_or_create(
-            school=school, academic_year=year, defaults={"sip": sip, "days_allocated": days}
-        )
-        for day, kind in (
-            (datetime.date(year, 10, 14), Visit.Kind.STANDARD),
-            (datetime.date(year + 1, 2, 3), Visit.Kind.STANDARD),
-            (datetime.date(year + 1, 6, 9), Visit.Kind.GOVERNORS),
-        ):
-            visit, created = Visit.objects.get_or_create(
-                assignment=assignment,
-                date=day,
-                defaults={
-                    "sip": assignment.sip,
-                    "kind": kind,
-                    "length_days": Decimal("1.0"),
-                    "state": Visit.State.FINAL,
-                    "agenda": agenda_template(kind),
-                    "summary": f"Progress reviewed against the priorities of {year}/{str(year + 1)[-2:]}.",
-                    "private_notes": "Working notes kept for the SIP and the LA only.",
-                    "finalised_at": timezone.make_aware(datetime.datetime.combine(day, datetime.time(16))),
-                    "finalised_by": assignment.sip,
-                },
-            )
-            head = school.headteacher_name or "The headteacher"
-            if created:
-                VisitPerson.objects.create(visit=visit, name=head, role="Headteacher")
-                NextStep.objects.bulk_create(
-                    [
-                        NextStep(
-                            visit=visit,
-                            action=action,
-                            owner=head,
-                            due_on=day + datetime.timedelta(days=35),
-                            done_on=day + datetime.timedelta(days=30) if done else None,
-                        )
-                        for action, done in HISTORY_STEPS
-                    ]
-                )
