@@ -391,15 +391,25 @@ def test_an_la_admin_prepares_next_years_caseload_from_1_july(client, clock, nor
         form[days.html_name] = str(days.value())
     form[f"sip-{norfolk.other_school.pk}"] = str(norfolk.sip.pk)
     form[f"days-{joining.pk}"] = "8"
+    form[f"sip-{leaving.pk}"] = ""  # no SIP for it yet
     assert client.post(reverse("visits:prepare", args=[la.code]), form).status_code == 302
     with scope(la=la.pk):
         next_year = {a.school.name: (a.sip, a.days_allocated) for a in SipAssignment.objects.filter(academic_year=2027)}
         assert AuditEvent.objects.filter(action=Action.CASELOAD_PREPARED).exists()
-        assert next_year_to_prepare(la, datetime.date(2027, 7, 1)) is None
     assert next_year[joining.name] == (norfolk.sip, Decimal("8"))
-    assert next_year[leaving.name] == (norfolk.sip, Decimal("5"))
     assert next_year[norfolk.other_school.name] == (norfolk.sip, Decimal("5"))
-    assert len(next_year) == 4
+    assert leaving.name not in next_year and len(next_year) == 3
+    with scope(la=la.pk):
+        assert next_year_to_prepare(la, datetime.date(2027, 7, 1)) == (2027, 1)
+
+    # Confirming again: the page starts from what is saved; "No SIP yet" takes an assignment back.
+    rows = client.get(reverse("visits:prepare", args=[la.code])).context["rows"]
+    form = {sip.html_name: sip.value() or "" for _, sip, _ in rows} | {d.html_name: str(d.value()) for *_, d in rows}
+    assert form[f"sip-{joining.pk}"] == str(norfolk.sip.pk) and form[f"days-{joining.pk}"] == "8.0"
+    form[f"sip-{joining.pk}"] = ""
+    assert client.post(reverse("visits:prepare", args=[la.code]), form).status_code == 302
+    with scope(la=la.pk):
+        assert not SipAssignment.objects.filter(academic_year=2027, school=joining).exists()
 
     client.force_login(norfolk.sip)
     assert client.get(reverse("visits:prepare", args=[la.code])).status_code == 403

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record
+from caseload.models import in_gaining_ground_in_q
 from priorities.models import Priority
 from schools.models import School, Status
 from schools.selectors import get_school_for_user
@@ -214,9 +215,7 @@ def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
         assignments = assignments.filter(sip=user)
     gaining_ground = request.GET.get("gaining_ground", "")
     if gaining_ground in ("yes", "no"):
-        in_programme = Q(school__gaining_ground_joined__lte=year) & (
-            Q(school__gaining_ground_left__isnull=True) | Q(school__gaining_ground_left__gt=year)
-        )
+        in_programme = in_gaining_ground_in_q(year)
         assignments = assignments.filter(in_programme) if gaining_ground == "yes" else assignments.exclude(in_programme)
     else:
         gaining_ground = ""

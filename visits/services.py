@@ -98,6 +98,9 @@ def assignments_prepare(*, actor, la, academic_year: int, proposals: list[Propos
     assigned = 0
     for proposal in proposals:
         if proposal.sip is None:
+            # "No SIP yet" for a school assigned earlier takes the assignment back (the year has not begun).
+            if proposal.school.pk in existing:
+                existing[proposal.school.pk].delete()
             continue
         if proposal.sip.pk not in sips:
             raise VisitError(f"{proposal.sip} is not a SIP of {la.name}.")
