@@ -204,7 +204,7 @@ def visit_record(
     Changing a finalised visit needs a reason and keeps the earlier version in its history. A
     stale version is refused, never overwritten.
     """
-    visit = Visit.objects.select_for_update().select_related("assignment__school").get(pk=visit.pk)
+    visit = Visit.objects.select_for_update(of=("self",)).select_related("assignment__school").get(pk=visit.pk)
     check_version(saved=visit.version, sent=version, what="this visit record")
     today = timezone.localdate()
     if not visit.has_happened(today):
@@ -226,7 +226,7 @@ def visit_record(
         setattr(visit, name, value)
     if visit.state == Visit.State.PLANNED:
         visit.state = Visit.State.DRAFT
-        visit.sip = actor  # whoever records it logged it (after a handover, the new SIP)
+        visit.sip_id = visit.assignment.sip_id  # logged by the school's SIP of the day (after a handover, the new one)
     visit.version += 1
     visit.full_clean()
     visit.save()
