@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django_scopes import ScopedManager
+
+from tenancy.scoping import ScopedManager
 
 from accounts.validators import validate_one_named_person
 
@@ -103,6 +104,8 @@ class VisitPerson(models.Model):
     name = models.CharField(max_length=150)
     role = models.CharField(max_length=150)
 
+    objects = ScopedManager(la="visit__assignment__school__la")
+
     class Meta:
         ordering = ["pk"]
 
@@ -131,6 +134,8 @@ class PriorityEvaluation(models.Model):
     cause = models.CharField("cause of slippage", max_length=20, choices=Cause.choices, blank=True)
     response = models.TextField("what will be done about it", blank=True)
 
+    objects = ScopedManager(la="visit__assignment__school__la")
+
     class Meta:
         ordering = ["priority__position", "priority__pk"]
         constraints = [
@@ -150,6 +155,8 @@ class BrokeredSupport(models.Model):
     what = models.CharField(max_length=300)
     provider = models.CharField("from whom", max_length=200)
     days = models.DecimalField(max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0"))])
+
+    objects = ScopedManager(la="visit__assignment__school__la")
 
     class Meta:
         ordering = ["pk"]
@@ -175,6 +182,8 @@ class NextStep(models.Model):
     carried_into_year = models.PositiveSmallIntegerField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
+
+    objects = ScopedManager(la="visit__assignment__school__la")
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -203,6 +212,8 @@ class VisitAmendment(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.TextField()
     before = models.JSONField(default=dict)
+
+    objects = ScopedManager(la="visit__assignment__school__la")
 
     class Meta:
         ordering = ["at", "pk"]
