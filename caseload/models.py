@@ -1,9 +1,10 @@
 """Who a school's SIP is: the caseload assignment of a SIP to a school for one academic year.
 
 Access (accounts), the school register, Form 1 and the visit log all ask this question, so it lives
-in its own app that imports no other app of the project: every app may depend on it, and it on
-none of them (its foreign keys name their models by string). The caseload pages and the services
-that change assignments live in `visits`, beside the visit log that spends the days.
+in its own app that imports nothing of the project but tenancy's scoped manager: every app may
+depend on it, and it on none of them (its foreign keys name their models by string). The caseload
+pages and the services that change assignments live in `visits`, beside the visit log that spends
+the days.
 """
 
 from decimal import Decimal
@@ -12,7 +13,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django_scopes import ScopedManager
+
+from tenancy.scoping import ScopedManager
 
 STANDARD_DAYS = Decimal("5")
 GAINING_GROUND_EXTRA_DAYS = Decimal("4")

@@ -264,7 +264,8 @@ def test_a_record_finalised_while_someone_typed_asks_for_the_amendment_reason_on
     )
     assert response.status_code == 302
     visit.refresh_from_db()
-    assert visit.summary == "Typed in an old tab" and visit.amendments.get().reason == "Late correction"
+    with scope(la=world.a.la.pk):
+        assert visit.summary == "Typed in an old tab" and visit.amendments.get().reason == "Late correction"
 
 
 def test_finalising_a_record_that_changed_meanwhile_asks_to_check_it_again_and_then_goes_through(
