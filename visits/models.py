@@ -7,8 +7,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from tenancy.scoping import ScopedManager
-
 from accounts.validators import validate_one_named_person
 
 # Who a school's SIP is lives in the caseload app (accounts, schools and priorities read it too);
@@ -20,6 +18,7 @@ from caseload.models import (  # noqa: F401
     in_gaining_ground_in,
     standard_allocation,
 )
+from tenancy.scoping import ScopedManager
 
 
 class Visit(models.Model):
