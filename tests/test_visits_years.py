@@ -160,6 +160,8 @@ def test_earlier_steps_ticked_done_stay_on_the_record_and_can_be_unticked_until_
 
     page = client.get(visits_url("record", norfolk, visit.pk)).content.decode()
     assert re.search(rf'id="done-{step.pk}"[^>]*checked', page), "the ticked step is still there, ticked"
+    detail = client.get(visits_url("visit", norfolk, visit.pk)).content.decode()
+    assert "Publish the AfL plan" in detail and "Done at this visit" in detail
     visit.refresh_from_db()
     client.post(visits_url("record", norfolk, visit.pk), record_data(visit.version, priorities))  # unticked
     step.refresh_from_db()
