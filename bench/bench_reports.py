@@ -52,10 +52,10 @@ def make_world(n_reports: int):
     from django_scopes import scopes_disabled
 
     from accounts.models import Membership, Role, User
+    from caseload.models import SipAssignment
     from reports.models import Report
     from schools.models import School
     from tenancy.models import LocalAuthority
-    from visits.models import SipAssignment
 
     with scopes_disabled():
         la = LocalAuthority.objects.create(code="926", name="Norfolk")

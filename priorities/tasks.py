@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
 from accounts.tasks import email_builder
-from visits.models import SipAssignment
+from caseload.models import SipAssignment
 
 from .models import PriorityProfile
 

@@ -148,7 +148,7 @@ class Report(models.Model):
     def audiences(self) -> list[str]:
         """The versions this report is rendered in: SSAT only for Gaining Ground schools."""
         found = [Audience.GOVERNORS, Audience.SCHOOL, Audience.LA]
-        if self.school.in_gaining_ground and self.kind == self.Kind.VISIT:
+        if self.school.in_gaining_ground_in(self.academic_year) and self.kind == self.Kind.VISIT:
             found.append(Audience.SSAT)
         return found
 

@@ -81,7 +81,7 @@ def document_context(report: Report, audience: str) -> dict:
     school = report.school
     sections = []
     for name in SECTIONS[audience]:
-        if name == "partnership" and not school.in_gaining_ground:
+        if name == "partnership" and not school.in_gaining_ground_in(report.academic_year):
             continue
         section = {"heading": HEADINGS[name], "text": getattr(report, name), "private": name == "private_notes"}
         if name == "self_evaluation":

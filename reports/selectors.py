@@ -103,6 +103,7 @@ def ssat_documents(membership) -> QuerySet[RenderedDocument]:
     """SSAT's versions of issued reports of Gaining Ground schools in the LAs SSAT serves; nothing else."""
     from accounts.models import Role
     from national.selectors import las_served_by
+    from schools.models import gaining_ground_q
 
     if membership.role != Role.SSAT:
         return RenderedDocument.objects.with_scope(la=[]).none()
@@ -110,11 +111,10 @@ def ssat_documents(membership) -> QuerySet[RenderedDocument]:
     return (
         RenderedDocument.objects.with_scope(la=la_ids)
         .filter(
+            gaining_ground_q("report__school__"),
             audience=Audience.SSAT,
             state="done",
             report__state=Report.State.ISSUED,
-            report__school__gaining_ground_joined__isnull=False,
-            report__school__gaining_ground_left__isnull=True,
         )
         .select_related("report", "report__school", "report__school__la")
         .order_by("-report__issued_at")

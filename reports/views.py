@@ -139,7 +139,7 @@ def _sections(report: Report, user) -> list[tuple[str, str, str]]:
     for name, heading in HEADINGS.items():
         if name in hidden:
             continue
-        if name == "partnership" and not report.school.in_gaining_ground:
+        if name == "partnership" and not report.school.in_gaining_ground_in(report.academic_year):
             continue
         judgement = ""
         if name == "self_evaluation":

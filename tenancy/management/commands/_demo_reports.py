@@ -11,12 +11,12 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from caseload.models import SipAssignment
 from jobs.runner import run_job
 from reports.models import RenderedDocument, Report, ReportEvent
 from reports.services import _draft_from_portal, term_number
 from reports.tasks import render_in_scope
 from tenancy.academic_year import academic_year_dates, academic_year_label, current_academic_year
-from visits.models import SipAssignment
 
 SECTIONS = {
     "key_strengths": (
