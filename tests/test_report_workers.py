@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from pypdf import PdfReader
 
 from bench._stack import RedisServer, Worker, wait_until, worker_env
 from jobs.models import JobState
 from reports import services
-from reports.models import RenderedDocument
+from reports.models import RenderedDocument, Report
 from sipportal.celery import app
 
 from .test_reports import COMPLETE
@@ -144,3 +145,24 @@ def test_with_the_broker_down_issuing_succeeds_says_queued_and_renders_when_it_i
     assert wait_until(lambda: _all_done(report), 90, step=0.5)
     assert all(d.state == JobState.DONE and d.attempts == 1 for d in _documents(report).values())
     assert client.get(url).content.decode().count("Download the PDF for") == 4
+
+
+def test_two_messages_for_one_pdf_on_two_workers_make_one_render(world, start_worker):
+    from jobs.runner import job_send
+
+    report = _draft(world.a)
+    with scope(la=world.a.la.pk):
+        # Rows only: the message is sent below twice, to two workers at once.
+        Report.objects.filter(pk=report.pk).update(state="issued", issued_at=timezone.now())
+        RenderedDocument.objects.create(report=report, audience="governors")
+    start_worker()
+    start_worker()
+    document = _documents(report)["governors"]
+    for _ in range(2):
+        job_send(RenderedDocument, document.pk)
+    assert wait_until(lambda: _all_done(report), 90, step=0.5)
+    time.sleep(2)  # the second message has been taken by now
+    document = _documents(report)["governors"]
+    assert document.state == JobState.DONE and document.attempts == 1
+    folder = Path(settings.MEDIA_ROOT) / Path(document.file.name).parent
+    assert [p.name for p in folder.iterdir()] == [Path(document.file.name).name]
