@@ -348,6 +348,7 @@ def test_behind_nginx_the_download_is_handed_to_the_web_server_after_authorising
 
 def test_ssat_downloads_its_version_of_gaining_ground_schools_in_the_las_it_serves(client, world, issued):
     client.force_login(world.ssat)
+    assert "/national/ssat/reports/" in client.get("/national/ssat/").content.decode()
     page = client.get("/national/ssat/reports/")
     assert page.status_code == 200 and "Norfolk High School" in page.content.decode()
     ssat = documents(issued)["ssat"]
