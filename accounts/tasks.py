@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -27,11 +27,20 @@ TRANSIENT_EMAIL_ERRORS = (
 EMAIL_TASK_OPTIONS = {"bind": True, "max_retries": 6}
 
 
-def send_templated_email(task, template: str, to: list[str], context: dict) -> None:
-    """Send one email whose first template line is the subject; retry dropped connections."""
+def send_templated_email(task, template: str, to: list[str], context: dict, attachments=None) -> None:
+    """Send one email whose first template line is the subject; retry dropped connections.
+
+    `attachments`: (filename, content, MIME type) triples, e.g. an iCalendar invitation.
+    """
     subject, _, body = render_to_string(template, context).partition("\n")
     try:
-        send_mail(subject.strip(), body.lstrip("\n"), None, to)
+        if attachments:
+            message = EmailMessage(subject.strip(), body.lstrip("\n"), None, to)
+            for attachment in attachments:
+                message.attach(*attachment)
+            message.send()
+        else:
+            send_mail(subject.strip(), body.lstrip("\n"), None, to)
     except TRANSIENT_EMAIL_ERRORS as error:
         # Back off exponentially with jitter: 30 s, 1 min, 2 min … capped at 10 min.
         base = settings.EMAIL_RETRY_BASE_SECONDS

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "reports",
     "national",
     "overview",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -263,7 +264,15 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Core training: pass on waiting-list offers not taken up in time, and remind booked staff.
+    "training-expire-offers": {"task": "training.tasks.expire_offers", "schedule": 300.0},
+    "training-send-reminders": {"task": "training.tasks.send_reminders", "schedule": 3600.0},
+}
+# How long a freed core-training place is held for the first school on the waiting list.
+TRAINING_OFFER_HOURS = env_int("TRAINING_OFFER_HOURS", 48)
+# Booked staff are reminded this many days before their session.
+TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 2)
 # First retry delay of an email that failed on a dropped connection; doubles each time.
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)
 

@@ -1,0 +1,56 @@
+"""Factories for the core-training programme (courses, sessions, bookings and places)."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from tenancy.academic_year import current_academic_year
+from training.models import Booking, Course, Place, Session, Subject
+
+from .factories import LocalAuthorityFactory, SchoolFactory
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    la = factory.SubFactory(LocalAuthorityFactory)
+    academic_year = factory.LazyFunction(current_academic_year)
+    subject = Subject.ENGLISH
+    title = factory.Sequence(lambda n: f"Course {n}")
+    length_days = Decimal("1.0")
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    course = factory.SubFactory(CourseFactory)
+    date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    starts_at = datetime.time(9, 30)
+    ends_at = datetime.time(15, 30)
+    venue = "Professional Development Centre, Room 2"
+    capacity = 20
+    booking_deadline = factory.LazyAttribute(lambda o: o.date - datetime.timedelta(days=7))
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Booking
+
+    school = factory.SubFactory(SchoolFactory)
+    course = factory.SubFactory(CourseFactory)
+    who_attends = "Head of English and the literacy coordinator"
+    expected_improvements = "More pupils entering at level 3 reach level 5."
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+
+    booking = factory.SubFactory(BookingFactory)
+    session = factory.SubFactory(SessionFactory)
+    staff_name = factory.Sequence(lambda n: f"Teacher {n}")
+    state = Place.State.CONFIRMED
