@@ -39,6 +39,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
 class BookingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Booking
+        django_get_or_create = ("school", "course")
 
     school = factory.SubFactory(SchoolFactory)
     course = factory.SubFactory(CourseFactory)

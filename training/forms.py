@@ -54,9 +54,20 @@ class StaffForm(RowForm):
 StaffFormSet = forms.formset_factory(StaffForm, extra=4)
 
 
+def _question(number: int) -> forms.CharField:
+    name, question = SENIOR_LEADER_QUESTIONS[number - 1]
+    return forms.CharField(label=f"{number}. {question}", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
 class AnswersForm(GovukFormMixin, forms.Form):
     """The six questions for senior leaders, verbatim, and what the training serves in the school's plan."""
 
+    who_attends = _question(1)
+    pre_course_work = _question(2)
+    follow_up = _question(3)
+    resources_support = _question(4)
+    expected_improvements = _question(5)
+    monitoring = _question(6)
     priority = forms.ModelChoiceField(
         label="School priority this training serves (optional)", queryset=Priority.objects.none(), required=False
     )
@@ -66,13 +77,7 @@ class AnswersForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        for number, (name, question) in enumerate(SENIOR_LEADER_QUESTIONS, start=1):
-            self.fields[name] = forms.CharField(
-                label=f"{number}. {question}", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-            )
-        # Move the links after the questions; querysets built per request inside the LA's scope.
-        self.fields["priority"] = self.fields.pop("priority")
-        self.fields["plan_action"] = self.fields.pop("plan_action")
+        # Built per request inside the LA's scope.
         self.fields["priority"].queryset = Priority.objects.filter(school=school, is_active=True)
         self.fields["plan_action"].queryset = PlanAction.objects.filter(priority__school=school).select_related(
             "priority"
