@@ -15,6 +15,7 @@ from accounts.models import Role
 from priorities.models import PriorityProfile, ProfileEvent
 from schools.models import School
 from tenancy.academic_year import academic_year_label, current_academic_year
+from training import selectors as training_todo
 from visits.models import NextStep, Visit
 
 # From this day of the summer term the LA administrator prepares the next academic year.
@@ -149,6 +150,7 @@ def todo_for_head(request) -> list[Todo]:
                     urgent=True,
                 )
             )
+    items += training_todo.todo_for_head(request)
     return items
 
 
@@ -193,6 +195,7 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
                     urgent=True,
                 )
             )
+    items += training_todo.todo_for_la_admin(request)
     return items
 
 

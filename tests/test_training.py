@@ -16,6 +16,7 @@ from audit.models import Action, AuditEvent
 from training import services
 from training.models import Booking, Course, Place, Session
 from training.programme import CORE_PROGRAMME_2004_05, SENIOR_LEADER_QUESTIONS
+from training.selectors import sessions_with_counts
 
 from .factories import MembershipFactory, PlanActionFactory, PriorityFactory, SchoolFactory, UserFactory
 from .training_factories import BookingFactory, CourseFactory, PlaceFactory, SessionFactory
@@ -618,3 +619,53 @@ def test_programme_session_and_register_pages_cost_the_same_with_10_or_2000_book
     assert small == large, f"queries with 10 bookings {small}, with 2,000 {large}"
     with scopes_disabled():
         assert Place.objects.filter(session=past).count() == 2000
+
+
+def test_the_overview_lists_offers_for_the_head_and_approvals_and_thin_sessions_for_the_la(client, world):
+    with scopes_disabled():
+        thin = SessionFactory(
+            course__la=world.a.la,
+            course__title="Interacting with mathematics at Key Stage 3",
+            minimum_places=6,
+            date=timezone.localdate() + datetime.timedelta(days=9),
+            booking_deadline=timezone.localdate() + datetime.timedelta(days=2),
+        )
+        PlaceFactory(session=thin, booking__school=world.a.school, booking__course=thin.course)
+        approval = SessionFactory(course__la=world.a.la, course__requires_approval=True)
+        PlaceFactory(
+            session=approval,
+            booking__school=world.a.other_school,
+            booking__course=approval.course,
+            state=Place.State.PENDING,
+        )
+        PlaceFactory(
+            session=approval,
+            booking__school=world.a.school,
+            booking__course=approval.course,
+            staff_name="Ms Offered",
+            state=Place.State.OFFERED,
+            offer_expires_at=timezone.now() + datetime.timedelta(hours=20),
+        )
+    home = reverse("overview:home", args=[world.a.la.code])
+    client.force_login(world.a.la_admin)
+    page = client.get(home).content.decode()
+    assert "1 core-training place waiting for your approval" in page
+    assert "Interacting with mathematics at Key Stage 3 on" in page and "has 1 of its minimum 6 places" in page
+    client.force_login(world.a.head)
+    page = client.get(home).content.decode()
+    assert "is offered to Ms Offered" in page
+
+
+def test_the_demo_has_the_programme_a_full_session_with_a_waiting_list_and_a_register_taken(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with scopes_disabled():
+        for code in ("302", "352", "926"):
+            courses = Course.objects.filter(la__code=code)
+            assert courses.count() == 17
+            sessions = sessions_with_counts(Session.objects.filter(course__la__code=code))
+            assert any(s.held >= s.capacity and s.waiting for s in sessions)
+            booked = Booking.objects.filter(school__la__code=code).exclude(monitoring="")
+            assert booked.exists()
+            assert Place.objects.filter(session__course__la__code=code, attendance="attended").exists()

@@ -18,7 +18,6 @@ from accounts.models import Membership, Role
 from tenancy.models import NationalBody
 
 from .conftest import add_history
-from .training_factories import PlaceFactory, SessionFactory
 from .factories import (
     DataImportFactory,
     InvitationFactory,
@@ -27,6 +26,7 @@ from .factories import (
     ProfileFactory,
     VisitFactory,
 )
+from .training_factories import PlaceFactory, SessionFactory
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 

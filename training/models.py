@@ -49,9 +49,15 @@ class Course(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
+            # A course (and each of its parts) once in an LA's year.
             models.UniqueConstraint(
                 fields=["la", "academic_year", "subject", "title", "part"],
-                nulls_distinct=False,
+                condition=Q(part__isnull=False),
+                name="course_part_once_per_la_year",
+            ),
+            models.UniqueConstraint(
+                fields=["la", "academic_year", "subject", "title"],
+                condition=Q(part__isnull=True),
                 name="course_once_per_la_year",
             ),
             models.CheckConstraint(name="course_half_or_full_day", condition=Q(length_days__in=[HALF_DAY, FULL_DAY])),

@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from schools.models import School
 
 from .models import Booking, Course, Place, Session, Subject
@@ -142,3 +144,62 @@ def school_training(school, academic_year: int) -> dict:
     }
     gaps = [s.label for s in Subject if s.value not in booked_subjects]
     return {"bookings": bookings, "gaps": gaps}
+
+
+# The overview's to-do list (one query an item) --------------------------------------------------
+
+
+def todo_for_la_admin(request) -> list:
+    """Places waiting for the LA's approval, and sessions below their minimum near the deadline."""
+    from overview.selectors import Todo
+
+    today = timezone.localdate()
+    la = request.la
+    items = []
+    pending = Place.objects.filter(state=Place.State.PENDING, session__cancelled_at__isnull=True).count()
+    if pending:
+        items.append(
+            Todo(
+                f"{pending} core-training place{'s' if pending != 1 else ''} waiting for your approval",
+                reverse("training:take-up", args=[la.code]),
+                urgent=True,
+            )
+        )
+    low = [
+        s
+        for s in sessions_with_counts(
+            Session.objects.filter(
+                cancelled_at__isnull=True,
+                minimum_places__gt=0,
+                booking_deadline__range=(today, today + datetime.timedelta(days=LOW_BOOKING_WARNING_DAYS)),
+            ).select_related("course")
+        )
+        if s.held < s.minimum_places
+    ]
+    items += [
+        Todo(
+            f"{s.course} on {s.date:%-d %B %Y} has {s.held} of its minimum {s.minimum_places} places booked",
+            reverse("training:session", args=[la.code, s.pk]),
+            detail=f"Bookings close {s.booking_deadline:%-d %B %Y}",
+        )
+        for s in low
+    ]
+    return items
+
+
+def todo_for_head(request) -> list:
+    """Freed places offered to the head's school, each held only for a while."""
+    from overview.selectors import Todo
+
+    offers = Place.objects.filter(
+        state=Place.State.OFFERED, booking__school_id__in=request.access.school_ids(Role.HEADTEACHER)
+    ).select_related("session__course", "booking__school__la")
+    return [
+        Todo(
+            f"A place on {p.session.course} ({p.session.date:%-d %B %Y}) is offered to {p.staff_name}",
+            reverse("training:school", args=[p.booking.school.la.code, p.booking.school.urn]),
+            detail=f"Take it or decline it by {timezone.localtime(p.offer_expires_at):%-d %B %Y, %H:%M}",
+            urgent=True,
+        )
+        for p in offers
+    ]
