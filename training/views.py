@@ -379,7 +379,11 @@ def offer_decline(request, la_code, place_id):
 def place_decide(request, la_code, place_id):
     _require(request, "training.manage_programme")
     place = selectors.get_place_for_user(request, place_id)
-    approve = request.POST.get("decision") == "approve"
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        messages.error(request, "Choose to approve or refuse the place.")
+        return redirect("training:session", la_code, place.session_id)
+    approve = decision == "approve"
     try:
         services.place_decide(actor=request.user, place=place, approve=approve, request=request)
     except DomainError as error:

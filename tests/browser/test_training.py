@@ -86,3 +86,35 @@ def test_the_la_adds_a_session_two_schools_book_and_a_cancelled_place_is_offered
     assert_accessible(page)
     page.get_by_role("button", name="Take the place for Mr Sanjay Patel").click()
     assert "Mr Sanjay Patel has the place." in page.locator(".govuk-notification-banner").inner_text()
+
+
+def test_the_las_register_take_up_and_programme_pages_are_accessible(page, world):
+    from tests.training_factories import PlaceFactory, SessionFactory
+
+    with scopes_disabled():
+        past = SessionFactory(
+            course__la=world.a.la,
+            date=timezone.localdate() - datetime.timedelta(days=1),
+            booking_deadline=timezone.localdate() - datetime.timedelta(days=8),
+            capacity=1,
+        )
+        PlaceFactory(session=past, booking__school=world.a.school, booking__course=past.course, staff_name="Ms Khan")
+        PlaceFactory(
+            session=past,
+            booking__school=world.a.other_school,
+            booking__course=past.course,
+            state=Place.State.WAITING,
+            waiting_since=timezone.now(),
+        )
+    sign_in(page, world.a.la_admin.email)
+    page.goto(f"/la/926/training/sessions/{past.pk}/register/")
+    assert_accessible(page)
+    page.get_by_label("Attended").check()
+    page.get_by_role("button", name="Save the register").click()
+    assert "Register saved (1 changed)." in page.locator(".govuk-notification-banner").inner_text()
+    for path in ("/la/926/training/", "/la/926/training/take-up/", f"/la/926/training/sessions/{past.pk}/"):
+        page.goto(path)
+        assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(f"/la/926/training/sessions/{past.pk}/register/")
+    assert_accessible(page)
