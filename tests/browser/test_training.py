@@ -16,9 +16,7 @@ from .test_journeys import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_la_adds_a_session_two_schools_book_and_a_cancelled_place_is_offered_to_the_waiting_school(
-    page, world
-):
+def test_the_la_adds_a_session_two_schools_book_and_a_cancelled_place_is_offered_to_the_waiting_school(page, world):
     with scopes_disabled():
         head2 = UserFactory(email="head2.926@example.org", full_name="Second Head")
         MembershipFactory(user=head2, role=Role.HEADTEACHER, la=world.a.la, school=world.a.other_school)
