@@ -7,7 +7,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
-from django_scopes import ScopedManager
+
+from tenancy.scoping import ScopedManager
 
 from .programme import FULL_DAY, HALF_DAY, SENIOR_LEADER_QUESTIONS
 
