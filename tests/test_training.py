@@ -669,3 +669,61 @@ def test_the_demo_has_the_programme_a_full_session_with_a_waiting_list_and_a_reg
             booked = Booking.objects.filter(school__la__code=code).exclude(monitoring="")
             assert booked.exists()
             assert Place.objects.filter(session__course__la__code=code, attendance="attended").exists()
+
+
+def test_a_retired_courses_sessions_cannot_be_booked(client, world, session):
+    with scopes_disabled():
+        session.course.retired_at = timezone.now()
+        session.course.save()
+    client.force_login(world.a.head)
+    page = client.get(url("session", world.a, session.pk)).content.decode()
+    assert "Book places" not in page
+    response = client.post(url("book", world.a, session.pk), book_data(["Ms Khan"]))
+    assert "no longer offered" in response.content.decode() and places_of(session) == {}
+
+
+def test_a_session_cannot_shrink_below_its_taken_places_and_growing_it_offers_the_waiting(client, world, session):
+    with scopes_disabled():
+        session.capacity = 1
+        session.save()
+        PlaceFactory(session=session, booking__school=world.a.school, booking__course=session.course)
+        PlaceFactory(
+            session=session,
+            booking__school=world.a.other_school,
+            booking__course=session.course,
+            staff_name="Waiting Teacher",
+            state=Place.State.WAITING,
+            waiting_since=timezone.now(),
+        )
+    client.force_login(world.a.la_admin)
+    values = {
+        "date": session.date.isoformat(),
+        "starts_at": "09:30",
+        "ends_at": "15:30",
+        "venue": session.venue,
+        "minimum_places": "0",
+        "booking_deadline": session.booking_deadline.isoformat(),
+        "target_group": "",
+    }
+    with scopes_disabled():
+        PlaceFactory(session=session, booking__school=world.a.school, booking__course=session.course)  # 2 taken
+    response = client.post(url("session-edit", world.a, session.pk), {**values, "capacity": "1"})
+    assert "2 places are already taken" in response.content.decode()
+    client.post(url("session-edit", world.a, session.pk), {**values, "capacity": "3"})
+    assert places_of(session)["Waiting Teacher"] == "offered"
+
+
+def test_a_second_booking_of_the_same_course_keeps_one_set_of_answers_and_shows_them(client, world):
+    with scopes_disabled():
+        first = SessionFactory(course__la=world.a.la)
+        second = SessionFactory(course=first.course, date=first.date + datetime.timedelta(days=7))
+    client.force_login(world.a.head)
+    client.post(url("book", world.a, first.pk), book_data(["Ms Khan"]))
+    page = client.get(url("book", world.a, second.pk)).content.decode()
+    assert ANSWERS["monitoring"].replace("'", "&#x27;") in page
+    client.post(url("book", world.a, second.pk), book_data(["Mr Bell"], answers={**ANSWERS, "monitoring": "Termly."}))
+    with scopes_disabled():
+        [booking] = Booking.objects.filter(school=world.a.school)
+        assert booking.monitoring == "Termly." and booking.places.count() == 2
+    page = client.get(url("programme", world.a)).content.decode()
+    assert "your bookings and the subjects not yet booked" in page

@@ -52,6 +52,7 @@ def programme(request, la_code):
             "can_manage": can_manage,
             "can_copy": can_manage and len(courses) < len(CORE_PROGRAMME_2004_05),
             "bookable_schools": request.access.school_ids(Role.HEADTEACHER),
+            "own_schools": [m.school for m in request.access.memberships if m.role == Role.HEADTEACHER],
         },
     )
 
@@ -174,7 +175,10 @@ def session_detail(request, la_code, session_id):
             "places": places,
             "waiting": list(selectors.waiting_list(session)) if is_manager else [],
             "is_manager": is_manager,
-            "can_book": bool(head_schools) and not session.is_cancelled and not session.deadline_passed(),
+            "can_book": bool(head_schools)
+            and not session.is_cancelled
+            and not session.course.is_retired
+            and not session.deadline_passed(),
             "head_schools": head_schools,
         },
     )
