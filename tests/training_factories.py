@@ -9,10 +9,10 @@ from django.utils import timezone
 from tenancy.academic_year import current_academic_year
 from training.models import Booking, Course, Place, Session, Subject
 
-from .factories import LocalAuthorityFactory, SchoolFactory
+from .factories import LocalAuthorityFactory, ModelFactory, SchoolFactory
 
 
-class CourseFactory(factory.django.DjangoModelFactory):
+class CourseFactory(ModelFactory):
     class Meta:
         model = Course
 
@@ -23,7 +23,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
     length_days = Decimal("1.0")
 
 
-class SessionFactory(factory.django.DjangoModelFactory):
+class SessionFactory(ModelFactory):
     class Meta:
         model = Session
 
@@ -36,7 +36,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     booking_deadline = factory.LazyAttribute(lambda o: o.date - datetime.timedelta(days=7))
 
 
-class BookingFactory(factory.django.DjangoModelFactory):
+class BookingFactory(ModelFactory):
     class Meta:
         model = Booking
         django_get_or_create = ("school", "course")
@@ -47,7 +47,7 @@ class BookingFactory(factory.django.DjangoModelFactory):
     expected_improvements = "More pupils entering at level 3 reach level 5."
 
 
-class PlaceFactory(factory.django.DjangoModelFactory):
+class PlaceFactory(ModelFactory):
     class Meta:
         model = Place
 
