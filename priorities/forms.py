@@ -1,6 +1,7 @@
 from django import forms
 
-from sipportal.forms import GovukFormMixin, RowForm, is_one_named_person
+from accounts.validators import is_one_named_person
+from sipportal.forms import GovukFormMixin, RowForm
 
 from .models import (
     MAX_PRIORITIES,
