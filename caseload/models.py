@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 
+from tenancy.academic_year import current_academic_year
 from tenancy.scoping import ScopedManager
 
 STANDARD_DAYS = Decimal("5")
@@ -61,19 +61,5 @@ def standard_allocation(school, academic_year: int | None = None) -> Decimal:
 
     With a year, membership is judged for that year (a school that leaves at its end gets 5).
     """
-    in_programme = school.in_gaining_ground if academic_year is None else in_gaining_ground_in(school, academic_year)
+    in_programme = school.in_gaining_ground_in(current_academic_year() if academic_year is None else academic_year)
     return STANDARD_DAYS + (GAINING_GROUND_EXTRA_DAYS if in_programme else 0)
-
-
-def in_gaining_ground_in(school, academic_year: int) -> bool:
-    """Whether the school is in Gaining Ground during that academic year (joined by it, not left before it)."""
-    joined, left = school.gaining_ground_joined, school.gaining_ground_left
-    return joined is not None and joined <= academic_year and (left is None or left > academic_year)
-
-
-def in_gaining_ground_in_q(academic_year: int, school: str = "school") -> Q:
-    """The same rule as a query condition on the school reached through `school` (a lookup path)."""
-    return Q(**{f"{school}__gaining_ground_joined__lte": academic_year}) & (
-        Q(**{f"{school}__gaining_ground_left__isnull": True})
-        | Q(**{f"{school}__gaining_ground_left__gt": academic_year})
-    )

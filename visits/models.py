@@ -15,7 +15,6 @@ from caseload.models import (  # noqa: F401
     GAINING_GROUND_EXTRA_DAYS,
     STANDARD_DAYS,
     SipAssignment,
-    in_gaining_ground_in,
     standard_allocation,
 )
 from tenancy.scoping import ScopedManager

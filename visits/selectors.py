@@ -28,13 +28,12 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record
-from caseload.models import in_gaining_ground_in_q
 from priorities.models import Priority
-from schools.models import School, Status
+from schools.models import School, Status, gaining_ground_q
 from schools.selectors import get_school_for_user
 from tenancy.academic_year import academic_year_label, current_academic_year, term_of, year_from_request
 
-from .models import STANDARD_DAYS, NextStep, SipAssignment, Visit, in_gaining_ground_in, standard_allocation
+from .models import STANDARD_DAYS, NextStep, SipAssignment, Visit, standard_allocation
 
 TAKEN_PLACE = (Visit.State.DRAFT, Visit.State.FINAL)
 ADDITIONAL_KINDS = (Visit.Kind.GAINING_GROUND, Visit.Kind.GOVERNORS)
@@ -126,7 +125,7 @@ def warnings_for(row: SipAssignment, *, current_year: bool = True) -> list[str]:
         found.append(f"{row.days_used} days used of {row.days_allocated} allocated.")
     elif row.days_used + row.days_planned > row.days_allocated:
         found.append(f"Planned visits would use {row.days_used + row.days_planned} of {row.days_allocated} days.")
-    if in_gaining_ground_in(row.school, row.academic_year) and not row.has_governors_day:
+    if row.school.in_gaining_ground_in(row.academic_year) and not row.has_governors_day:
         found.append("No governors day planned.")
     if current_year and not row.visited_this_term:
         found.append("No visit this term.")
@@ -145,7 +144,7 @@ def days_ledger(row: SipAssignment) -> list[DaysLine]:
 
     The 5 standard days and, in Gaining Ground, the 4 additional days (of which one with governors).
     """
-    if not in_gaining_ground_in(row.school, row.academic_year) and row.days_allocated <= STANDARD_DAYS:
+    if not row.school.in_gaining_ground_in(row.academic_year) and row.days_allocated <= STANDARD_DAYS:
         return [DaysLine("Days", row.days_used, row.days_allocated)]
     return [
         DaysLine("Standard days", row.standard_days_used, row.standard_days_allocated),
@@ -215,7 +214,7 @@ def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
         assignments = assignments.filter(sip=user)
     gaining_ground = request.GET.get("gaining_ground", "")
     if gaining_ground in ("yes", "no"):
-        in_programme = in_gaining_ground_in_q(year)
+        in_programme = gaining_ground_q("school__", year)
         assignments = assignments.filter(in_programme) if gaining_ground == "yes" else assignments.exclude(in_programme)
     else:
         gaining_ground = ""
@@ -229,7 +228,7 @@ def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
     for row in rows:
         row.warnings = warnings_for(row, current_year=current)
         row.ledger = days_ledger(row)
-        row.in_gaining_ground = in_gaining_ground_in(row.school, year)
+        row.in_gaining_ground = row.school.in_gaining_ground_in(year)
     warnings_only = request.GET.get("warnings") == "yes"
     if warnings_only:
         rows = [row for row in rows if row.warnings]
@@ -316,7 +315,7 @@ def next_year_proposal(year: int) -> list[ProposedAssignment]:
     for school in School.objects.exclude(status=Status.CLOSED).order_by("name"):
         existing = next_year.get(school.pk)
         current = this_year.get(school.pk)
-        was_in, will_be_in = in_gaining_ground_in(school, year - 1), in_gaining_ground_in(school, year)
+        was_in, will_be_in = school.in_gaining_ground_in(year - 1), school.in_gaining_ground_in(year)
         change = ""
         if will_be_in and not was_in:
             change = "Joins Gaining Ground"
