@@ -51,6 +51,12 @@ class Action(models.TextChoices):
     REPORT_DOWNLOADED = "report.downloaded", "Downloaded a SIP report"
     REPORT_RENDER_RETRIED = "report.render-retried", "Asked again for a SIP report's PDF"
     REPORTS_ARCHIVED = "report.archived", "Asked for a term's SIP reports as one file"
+    TRAINING_PROGRAMME_CHANGED = "training.programme-changed", "Changed the core-training programme"
+    TRAINING_SESSION_CHANGED = "training.session-changed", "Changed a core-training session"
+    TRAINING_SESSION_CANCELLED = "training.session-cancelled", "Cancelled a core-training session"
+    TRAINING_BOOKED = "training.booked", "Booked core training"
+    TRAINING_PLACE_CHANGED = "training.place-changed", "Changed a core-training place"
+    TRAINING_ATTENDANCE = "training.attendance", "Took the register of a core-training session"
 
 
 class AuditEvent(models.Model):

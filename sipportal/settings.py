@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "national",
     "overview",
     "jobs",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -314,7 +315,14 @@ JOB_REQUEUE_SECONDS = env_int("JOB_REQUEUE_SECONDS", 60)
 JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-jobs": {"task": "jobs.sweep", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
+    # Core training: pass on waiting-list offers not taken up in time, and remind booked staff.
+    "training-expire-offers": {"task": "training.tasks.expire_offers", "schedule": 300.0},
+    "training-send-reminders": {"task": "training.tasks.send_reminders", "schedule": 3600.0},
 }
+# How long a freed core-training place is held for the first school on the waiting list.
+TRAINING_OFFER_HOURS = env_int("TRAINING_OFFER_HOURS", 48)
+# Booked staff are reminded this many days before their session.
+TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 2)
 # First retry delay of an email that failed on a dropped connection; doubles each time.
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)
 

@@ -13,6 +13,7 @@ la_patterns = [
     path("", include("visits.urls")),
     path("reports/", include("reports.la_urls")),
     path("audit/", include("audit.urls")),
+    path("training/", include("training.urls")),
 ]
 
 urlpatterns = [
