@@ -531,3 +531,15 @@ def test_the_school_page_links_its_reports_for_the_head_and_lists_the_issued_one
     listing = client.get(f"/la/{world.a.la.code}/schools/{world.a.school.urn}/reports/").content.decode()
     assert "Download the PDF for the school" in listing and "Download the PDF for governors" in listing
     assert "Write a report" not in listing
+
+
+def test_the_caseload_pages_show_each_schools_latest_report(client, world, issued):
+    start_report(world.a, title="Spring draft")
+    for person in (world.a.sip, world.a.la_admin):
+        client.force_login(person)
+        response = client.get(f"/la/{world.a.la.code}/caseload/")
+        page = response.content.decode()
+        assert "Latest report" in page
+        (row,) = [r for r in response.context["rows"] if r.school == world.a.school]
+        assert row.latest_report_state == "draft"
+        assert f'Draft<span class="govuk-visually-hidden"> report of {world.a.school.name}</span>' in page
