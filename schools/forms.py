@@ -65,13 +65,17 @@ class ResultsForm(GovukFormMixin, forms.Form):
                 else:
                     bounds = {"min_value": 0, "max_value": 100} if name in PERCENTAGES else {}
                     field = forms.DecimalField(max_digits=6, decimal_places=1, required=False, **bounds)
-                field.label = str(model_field.verbose_name).capitalize()
+                label = str(model_field.verbose_name)
+                # Only the first letter: GCSEs, English, CVA and FSM keep their capitals.
+                field.label = label[0].upper() + label[1:]
+                field.error_name = f"{label} for {PupilGroup(group).label}"
                 self.fields[key] = field
                 existing = results.get(group)
                 if existing is not None and not self.is_bound:
                     self.initial[key] = getattr(existing, name)
             self.fields[f"{group}-version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
             self.initial.setdefault(f"{group}-version", results[group].version if group in results else 0)
+        self.word_errors()
 
     def groups(self):
         """(label, [bound fields]) per group, for the template's table."""

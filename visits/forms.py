@@ -4,11 +4,10 @@ from django import forms
 
 from accounts.models import Role, User
 from schools.models import School
+from sipportal.dates import GovukDateField
 from sipportal.forms import GovukFormMixin, RowForm, is_one_named_person
 
 from .models import PriorityEvaluation, Visit
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AssignmentForm(GovukFormMixin, forms.Form):
@@ -33,7 +32,7 @@ class AssignmentForm(GovukFormMixin, forms.Form):
 
 
 class VisitPlanForm(GovukFormMixin, forms.Form):
-    date = forms.DateField(widget=DATE)
+    date = GovukDateField(label="Date of visit", help_text="For example, 27 11 2026")
     kind = forms.ChoiceField(label="Type of visit", choices=Visit.Kind.choices, widget=forms.RadioSelect)
     length_days = forms.TypedChoiceField(
         label="Length",
@@ -82,7 +81,7 @@ class SupportForm(RowForm):
 class NextStepForm(RowForm):
     action = forms.CharField(label="Next step", required=False, max_length=500)
     owner = forms.CharField(label="Owner", required=False, max_length=150, help_text="One named person.")
-    due_on = forms.DateField(label="Due", required=False, widget=DATE)
+    due_on = GovukDateField(label="Due", required=False)
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"].strip()
