@@ -27,7 +27,10 @@ PARAMETRISED = {
 
 
 def label_in_sentence(label: str) -> str:
-    """ "Email address" -> "email address"; "SIP: name", "CVA", "% FSM", "English" stay as they are."""
+    """Lower-case a label's first letter for the middle of a sentence, unless it is an acronym or a name.
+
+    "Email address" becomes "email address"; "SIP: name", "CVA", "% FSM" and "English" stay.
+    """
     label = str(label).strip().rstrip(":")
     first = label.split(" ", 1)[0]
     if first[:1].isupper() and first[1:] == first[1:].lower() and first not in KEEP_CAPITAL:
@@ -75,7 +78,7 @@ def govuk_error_messages(field: forms.Field, name: str) -> dict[str, str]:
             "max_length": "The selected file's name must be 100 characters or fewer",
         }
     if choosing and not isinstance(field, forms.BooleanField):
-        messages["invalid_choice"] = f"Select {what} from the options given"
+        messages["invalid_choice"] = f"Choose {what} from the options given"
         messages["invalid_pk_value"] = messages["invalid_list"] = messages["invalid_choice"]
     messages.setdefault("invalid", f"Enter {what} in the correct format")
     # Django fills parametrised messages with `%`, so a literal % in a label ("% FSM") is doubled there.
