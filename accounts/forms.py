@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 from audit.models import Action
 from audit.services import audit_record
@@ -38,6 +38,18 @@ class QueuedPasswordResetForm(GovukFormMixin, PasswordResetForm):
         audit_record(action=Action.PASSWORD_RESET_REQUESTED, request=request, actor_email=email[:254])
         for user in self.get_users(email):
             send_password_reset_email.delay_on_commit(user.pk)
+
+
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):
+    """The password reset link's form."""
+
+    error_messages = {"password_mismatch": "The two passwords do not match."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "Confirm the new password"
+        self.word_errors()
 
 
 class PlaceForm(GovukFormMixin, forms.Form):

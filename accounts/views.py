@@ -14,7 +14,14 @@ from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error
 
 from . import services
-from .forms import AcceptInvitationForm, InvitationForm, PlaceForm, QueuedPasswordResetForm, SignInForm
+from .forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    NewPasswordForm,
+    PlaceForm,
+    QueuedPasswordResetForm,
+    SignInForm,
+)
 from .models import Invitation, Membership
 from .tables import InvitationTable, MembershipTable
 
@@ -33,6 +40,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form):

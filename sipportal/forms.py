@@ -50,7 +50,9 @@ def govuk_error_messages(field: forms.Field, name: str) -> dict[str, str]:
     choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField, forms.FileField))
     messages = {"required": f"{'Select' if choosing else 'Enter'} {what}"}
     if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
-        kind = "a whole number" if isinstance(field, forms.IntegerField) else "a number"
+        # DecimalField and FloatField are IntegerField subclasses in Django.
+        whole = not isinstance(field, (forms.DecimalField, forms.FloatField))
+        kind = "a whole number" if whole else "a number"
         if low is not None and high is not None:
             in_range = f"Enter {what} as {kind} from {_number(low)} to {_number(high)}"
             messages |= {"invalid": in_range, "min_value": in_range, "max_value": in_range}
@@ -106,10 +108,13 @@ class GovukFormMixin:
             for cls in reversed(type(field).__mro__):
                 defaults.update(getattr(cls, "default_error_messages", {}))
             worded = govuk_error_messages(field, name)
+            ours = getattr(field, "govuk_worded", set())
             for code, message in worded.items():
                 current = field.error_messages.get(code)
-                if current is None or current is defaults.get(code):
+                if current is None or current is defaults.get(code) or code in ours:
                     field.error_messages[code] = message
+                    ours.add(code)
+            field.govuk_worded = ours
 
 
 def add_domain_error(form, error) -> None:
