@@ -18,7 +18,9 @@ def test_a_sip_plans_records_and_finalises_a_visit_and_the_head_reads_it(page, w
     assert_accessible(page)
     page.get_by_role("link", name=world.a.school.name).click()
     page.get_by_role("button", name="Plan a visit").click()
-    page.get_by_label("Date").fill("2026-12-02")
+    page.get_by_label("Day", exact=True).fill("2")
+    page.get_by_label("Month", exact=True).fill("12")
+    page.get_by_label("Year", exact=True).fill("2026")
     page.get_by_label("Gaining Ground additional day").check()
     page.get_by_label("A full day").check()
     page.get_by_role("button", name="Plan the visit").click()
@@ -34,7 +36,9 @@ def test_a_sip_plans_records_and_finalises_a_visit_and_the_head_reads_it(page, w
     page.get_by_label("Evidence", exact=True).fill("Up 6 points on the autumn check.")
     page.locator("#id_steps-0-action").fill("Share the tracking data with governors")
     page.locator("#id_steps-0-owner").fill("Ms Ada Lovelace, Mr Tom Hartley")
-    page.locator("#id_steps-0-due_on").fill("2027-01-15")
+    page.locator("#id_steps-0-due_on_0").fill("15")
+    page.locator("#id_steps-0-due_on_1").fill("1")
+    page.locator("#id_steps-0-due_on_2").fill("2027")
     page.get_by_role("button", name="Save and check before finalising").click()
 
     # One owner only: the error summary links to the field, and the typed text is still there.
