@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_record, field_changes, snapshot
 from sipportal.errors import DomainError
 
 from .models import LA_ROLES, SCHOOL_ROLES, Invitation, Membership, Role
@@ -193,6 +193,7 @@ def membership_change_role(
         "school": membership.school.urn if membership.school else None,
         "is_chair": membership.is_chair,
     }
+    shown_before = snapshot(membership, ["role", "school", "is_chair"])
     clash = (
         Membership.objects.with_scope(la=la.pk)
         .filter(user=membership.user_id, role=role, school=school)
@@ -212,7 +213,12 @@ def membership_change_role(
         actor=actor,
         request=request,
         obj=membership,
-        detail={"person": membership.user.email, "from": before, "to": after},
+        detail={
+            "person": membership.user.email,
+            "from": before,
+            "to": after,
+            "changes": field_changes(membership, shown_before),
+        },
     )
     return membership
 

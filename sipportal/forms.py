@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django import forms as dj_forms
 from django.forms.utils import pretty_name
+from django.utils.functional import cached_property
 
 # An owner is one named person: not a list, a team or a department.
 NOT_ONE_PERSON = re.compile(r"(,|&|/|\+|\band\b|\bor\b|\bteam\b|\bdepartment\b|\bstaff\b|\ball\b)", re.IGNORECASE)
@@ -96,10 +97,16 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page template writes the token
         self.word_errors()
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built when first rendered, not in __init__: a layout taken before a subclass removes a
+        # field (the visit record's amendment reason) makes crispy warn on every render.
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True  # the page template writes the token
+        return helper
 
     def word_errors(self) -> None:
         """(Re)word the fields' default error messages; call again after adding fields."""
