@@ -78,10 +78,11 @@ class GovukDateField(forms.MultiValueField):
         super().__init__(fields=[forms.CharField(required=False) for _ in self.parts], required=required, **kwargs)
 
     def _fail(self, message: str, wrong: list[int], code: str):
+        wrong = wrong or list(range(len(self.parts)))  # nothing typed: the whole date is wrong
         self.widget.error_parts = set(wrong)
         for index, field in enumerate(self.fields):
             # The first wrong box carries the message, so the error summary links to it.
-            field.widget.errors = [message] if wrong and index == wrong[0] else []
+            field.widget.errors = [message] if index == wrong[0] else []
         raise ValidationError(message, code=code)
 
     def name_in_sentence(self) -> str:

@@ -117,3 +117,14 @@ def test_a_sip_plans_a_visit_by_typing_day_month_and_year(client, world):
     assert good.status_code == 302
     with scopes_disabled(), scope(la=world.a.la.pk):
         assert Visit.objects.get().date == datetime.date(2026, 12, 9)
+
+
+def test_the_error_summary_links_each_date_error_to_its_first_wrong_box_once(client, world):
+    client.force_login(world.a.sip)
+    new = reverse("visits:new", args=["926", world.a.school.urn])
+    page = client.post(new, {"date_0": "", "date_1": "", "date_2": "", "kind": "standard", "length_days": "1.0"})
+    summary = page.content.decode().split('class="govuk-error-summary__body"')[1].split("</ul>")[0]
+    assert summary.count("Enter date of visit") == 1 and 'href="#id_date_0"' in summary
+    page = client.post(new, {"date_0": "3", "date_1": "", "date_2": "", "kind": "standard", "length_days": "1.0"})
+    summary = page.content.decode().split('class="govuk-error-summary__body"')[1].split("</ul>")[0]
+    assert summary.count("Date of visit must include a month and year") == 1 and 'href="#id_date_1"' in summary
