@@ -128,3 +128,35 @@ def test_labels_keep_their_capitals(client, world):
     assert "% 5+ A*–C GCSEs incl. English and maths" in labels
     assert "% expected progress in English" in labels and "CVA lower confidence limit" in labels
     assert "% FSM" in labels
+
+
+def test_roles_and_visit_types_keep_their_capitals_in_sentences(client, world, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.core import mail
+    from django.urls import reverse
+    from django_scopes import scopes_disabled
+
+    from tests.factories import VisitFactory
+    from visits.models import SipAssignment
+
+    client.force_login(world.a.la_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("people:invitation-new", args=["926"]), {"email": "new.admin@example.org", "role": "la-admin"}
+        )
+    path = re.search(r"https?://[^/\s]+(/accounts/invitations/\S+/)", mail.outbox[-1].body).group(1)
+    client.logout()
+    assert "You are invited as LA administrator for" in client.get(path).content.decode()
+
+    with scopes_disabled():
+        VisitFactory(
+            assignment=SipAssignment.objects.get(school=world.a.school),
+            kind="gaining-ground",
+            date=datetime.date(2026, 11, 5),
+            state="final",
+            finalised_at=datetime.datetime(2026, 11, 5, 16, tzinfo=datetime.UTC),
+        )
+    client.force_login(world.a.sip)
+    visits = client.get(reverse("visits:list", args=["926", world.a.school.urn])).content.decode()
+    assert "Gaining Ground additional day, " in visits
