@@ -37,17 +37,24 @@ def gaining_ground_schools_for(membership: Membership) -> QuerySet[School]:
     )
 
 
-def profiles_for_matching(membership: Membership):
-    """Submitted School Priority Profiles waiting for this matching body, from the LAs it serves.
+def profiles_for_matching(membership: Membership, year: int | None = None):
+    """Submitted School Priority Profiles for this matching body, from the LAs it serves.
 
-    Only the profile itself is read: nothing else of those schools.
+    One academic year's, or every year's when `year` is None (for finding one profile). Only the
+    profile itself is read: nothing else of those schools.
     """
     from priorities.models import PriorityProfile
 
     la_ids = list(las_served_by(membership).values_list("pk", flat=True))
-    return (
+    profiles = (
         PriorityProfile.objects.with_scope(la=la_ids)
         .filter(state=PriorityProfile.State.SUBMITTED, matching_body=membership.national_body)
         .select_related("school", "school__la", "matching_body")
         .order_by("submitted_at")
     )
+    return profiles if year is None else profiles.filter(academic_year=year)
+
+
+def matching_years(membership: Membership) -> list[int]:
+    """The academic years with profiles submitted to this matching body."""
+    return sorted(set(profiles_for_matching(membership).order_by().values_list("academic_year", flat=True).distinct()))

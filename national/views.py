@@ -3,8 +3,9 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.access import memberships_of
 from accounts.models import NATIONAL_ROLES, Role
+from tenancy.academic_year import academic_year_label, year_from_request, year_links
 
-from .selectors import gaining_ground_schools_for, las_served_by, profiles_for_matching
+from .selectors import gaining_ground_schools_for, las_served_by, matching_years, profiles_for_matching
 
 
 def get_national_membership(request, body: str):
@@ -38,8 +39,16 @@ def _matching_membership(request, body):
 
 def profiles(request, body):
     membership = _matching_membership(request, body)
+    year = year_from_request(request)
     return render(
-        request, "national/profiles.html", {"membership": membership, "profiles": profiles_for_matching(membership)}
+        request,
+        "national/profiles.html",
+        {
+            "membership": membership,
+            "profiles": profiles_for_matching(membership, year),
+            "year_label": academic_year_label(year),
+            "years": year_links(year, matching_years(membership)),
+        },
     )
 
 

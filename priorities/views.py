@@ -11,6 +11,7 @@ from django.utils import timezone
 from schools.selectors import get_school_for_user
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error, error_summary_items
+from tenancy.academic_year import current_academic_year
 
 from . import services
 from .forms import (
@@ -98,9 +99,17 @@ def profile_home(request, la_code, urn):
             raise PermissionDenied
         profile = services.profile_start(actor=request.user, school=school, request=request)
         return redirect("schools:priorities:profile", la_code, urn, profile.pk)
-    profiles = PriorityProfile.objects.filter(school=school)
+    profiles = list(PriorityProfile.objects.filter(school=school))
+    this_year = current_academic_year()
     return render(
-        request, "priorities/profile_home.html", {"school": school, "profiles": profiles, "can_edit": can_edit}
+        request,
+        "priorities/profile_home.html",
+        {
+            "school": school,
+            "profiles": profiles,
+            "can_edit": can_edit,
+            "started_this_year": any(p.academic_year == this_year for p in profiles),
+        },
     )
 
 

@@ -19,7 +19,7 @@ def portal(request):
 
 def _navigation(request, la):
     user = request.user
-    items = [("Overview", reverse("la:home", args=[la.code]))]
+    items = [("Overview", reverse("overview:home", args=[la.code]))]
     if user.has_perm("visits.view_caseload", la):
         label = "Caseload" if user.has_perm("visits.manage_caseload", la) else "My schools"
         items.append((label, reverse("visits:caseload", args=[la.code])))

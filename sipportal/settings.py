@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "partnerships",
     "reports",
     "national",
+    "overview",
 ]
 
 MIDDLEWARE = [

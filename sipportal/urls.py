@@ -7,7 +7,7 @@ from . import views
 
 # Tenant pages: the middleware admits only people with a membership in <la_code>.
 la_patterns = [
-    path("", include("tenancy.urls")),
+    path("", include("overview.urls")),
     path("", include(people_urls)),
     path("schools/", include("schools.urls")),
     path("", include("visits.urls")),

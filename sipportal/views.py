@@ -21,7 +21,7 @@ def home_url(membership) -> str:
         return reverse("schools:detail", args=[membership.la.code, membership.school.urn])
     if membership.role == Role.SIP:
         return reverse("visits:caseload", args=[membership.la.code])
-    return reverse("la:home", args=[membership.la.code])
+    return reverse("overview:home", args=[membership.la.code])
 
 
 def home(request):

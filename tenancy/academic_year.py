@@ -32,3 +32,21 @@ def term_of(day: datetime.date) -> tuple[str, datetime.date, datetime.date]:
     if day.month <= 3:
         return "spring", datetime.date(day.year, 1, 1), datetime.date(day.year, 3, 31)
     return "summer", datetime.date(day.year, 4, 1), datetime.date(day.year, 8, 31)
+
+
+def year_from_request(request, default: int | None = None) -> int:
+    """The academic year a page shows: `?year=2025` if it is a sensible year, else the current one.
+
+    Pages about a year default to this year and offer the earlier ones with `year_links`.
+    """
+    current = current_academic_year() if default is None else default
+    value = request.GET.get("year", "")
+    if value.isdigit() and 2000 <= int(value) <= current + 1:
+        return int(value)
+    return current
+
+
+def year_links(shown: int, years) -> list[dict]:
+    """The years a page can show, newest first, each with its label and whether it is shown."""
+    every = sorted({*years, current_academic_year(), shown}, reverse=True)
+    return [{"year": y, "label": academic_year_label(y), "current": y == shown} for y in every]

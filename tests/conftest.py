@@ -1,10 +1,21 @@
 """A small named world: two LAs, each with an LA admin, a SIP, a headteacher and a governor of
-its first school, a second school nobody there is linked to; and SSAT staff."""
+its first school, a second school nobody there is linked to; and SSAT staff.
 
+The world has history: the two academic years before this one (assignments, finalised visits
+with done and still-open next steps, plans, submitted Form 1s, results), because every page
+must be right in its second and third year. A test that needs one year only says so with
+`@pytest.mark.one_year`. The clock is frozen at FROZEN_NOW (time passes from there), so no
+test depends on the day it runs; browser and worker tests, whose other processes keep real
+time, run on the real clock and compute their dates.
+"""
+
+import datetime
 import importlib
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django_scopes import scopes_disabled
 
 from accounts.models import Role
@@ -17,7 +28,22 @@ from .factories import (
     SchoolFactory,
     SipAssignmentFactory,
     UserFactory,
+    build_history,
 )
+
+# A Wednesday in the autumn term of 2026/27.
+FROZEN_NOW = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+HISTORY_YEARS = 2
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request):
+    """Every test runs at FROZEN_NOW unless it drives another process that keeps real time."""
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("worker"):
+        yield None
+        return
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @dataclass
@@ -29,6 +55,15 @@ class LaWorld:
     sip: object
     head: object
     governor: object
+
+    @property
+    def assignment(self):
+        """The SIP's assignment to the first school this academic year."""
+        from tenancy.academic_year import current_academic_year
+        from visits.models import SipAssignment
+
+        with scopes_disabled():
+            return SipAssignment.objects.get(school=self.school, academic_year=current_academic_year())
 
     @property
     def people(self) -> dict:
@@ -70,8 +105,20 @@ def reference_data(db) -> None:
     migration.add_criteria(apps, None)
 
 
-@pytest.fixture
-def world(db, reference_data) -> World:
+def add_history(world: "World", years: int = HISTORY_YEARS) -> None:
+    """Give each LA's first school the `years` academic years before this one."""
+    from tenancy.academic_year import current_academic_year
+
+    past = range(current_academic_year() - years, current_academic_year())
+    with scopes_disabled():
+        ssat = NationalBodyFactory(kind=NationalBody.Kind.SSAT)
+        college = NationalBodyFactory(kind=NationalBody.Kind.NATIONAL_COLLEGE)
+        for la_world in (world.a, world.b):
+            body = college if la_world.la.matched_by_national_college else ssat
+            build_history(la_world.school, la_world.sip, past, matching_body=body)
+
+
+def build_world() -> World:
     with scopes_disabled():
         a = _build_la("926", "Norfolk", Region.EAST, ChallengeArea.NONE)
         b = _build_la("302", "Barnet", Region.LONDON, ChallengeArea.LONDON)
@@ -80,3 +127,11 @@ def world(db, reference_data) -> World:
             user=ssat, role=Role.SSAT, la=None, national_body=NationalBodyFactory(kind=NationalBody.Kind.SSAT)
         )
     return World(a=a, b=b, ssat=ssat)
+
+
+@pytest.fixture
+def world(request, db, reference_data) -> World:
+    built = build_world()
+    if not request.node.get_closest_marker("one_year"):
+        add_history(built)
+    return built

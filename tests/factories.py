@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Invitation, Membership, Role, User
 from priorities.models import PlanAction, Priority, PriorityProfile, ProfilePriority
 from schools.models import DataImport, PerformanceResult, School
-from tenancy.academic_year import current_academic_year
+from tenancy.academic_year import academic_year_label, current_academic_year
 from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 from visits.models import NextStep, SipAssignment, Visit
 
@@ -168,3 +168,90 @@ class PlanActionFactory(factory.django.DjangoModelFactory):
     priority = factory.SubFactory(PriorityFactory)
     description = factory.Sequence(lambda n: f"Action {n}")
     owner = "Mr Tom Hartley"
+
+
+def build_history(school, sip, years, *, matching_body=None) -> None:
+    """Earlier academic years of one school's work, as a real second or third year would have it.
+
+    For each year: the SIP's assignment; an autumn, a spring and (in Gaining Ground) a governors
+    visit, finalised, with an evaluation of that year's priority; next steps, one done and one
+    still open; that year's priority with a reviewed plan action and its milestone; a submitted
+    Form 1 with three priorities; results for all pupils and for FSM pupils.
+    """
+    from priorities.models import Milestone, RagReview
+    from visits.models import PriorityEvaluation
+
+    for year in years:
+        gaining_ground = school.gaining_ground_joined is not None and school.gaining_ground_joined <= year
+        assignment = SipAssignmentFactory(
+            school=school, sip=sip, academic_year=year, days_allocated=Decimal("9" if gaining_ground else "5")
+        )
+        priority = PriorityFactory(
+            school=school,
+            title=f"{academic_year_label(year)}: progress of FSM pupils in maths",
+            starts_on=datetime.date(year, 9, 1),
+            ends_on=datetime.date(year + 1, 7, 31),
+            is_active=False,
+        )
+        action = PlanActionFactory(priority=priority, success_criteria="FSM expected progress up 10 points")
+        Milestone.objects.create(
+            action=action,
+            description="Tracking review",
+            due_on=datetime.date(year + 1, 2, 1),
+            done_on=datetime.date(year + 1, 2, 3),
+        )
+        RagReview.objects.create(action=action, rag="green", reason="On track at the spring review.", reviewed_by=sip)
+        action.rag, action.rag_reason = "green", "On track at the spring review."
+        action.save(update_fields=["rag", "rag_reason"])
+        days = [(datetime.date(year, 10, 6), Visit.Kind.STANDARD), (datetime.date(year + 1, 3, 2), Visit.Kind.STANDARD)]
+        if gaining_ground:
+            days.append((datetime.date(year + 1, 5, 11), Visit.Kind.GOVERNORS))
+        for day, kind in days:
+            visit = VisitFactory(
+                assignment=assignment,
+                date=day,
+                kind=kind,
+                state=Visit.State.FINAL,
+                finalised_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16))),
+                private_notes=f"Private note of {day:%B %Y}",
+            )
+            PriorityEvaluation.objects.create(
+                visit=visit,
+                priority=priority,
+                status="slipping",
+                evidence="Two groups behind.",
+                cause=PriorityEvaluation.Cause.INERTIA,
+                response="The head will review the timetable.",
+            )
+            NextStepFactory(
+                visit=visit, due_on=day + datetime.timedelta(days=20), done_on=day + datetime.timedelta(days=18)
+            )
+        NextStepFactory(
+            visit=visit, action=f"Still open from {academic_year_label(year)}", due_on=datetime.date(year + 1, 7, 1)
+        )
+        if matching_body is not None:
+            profile = ProfileFactory(
+                school=school,
+                academic_year=year,
+                state=PriorityProfile.State.SUBMITTED,
+                matching_body=matching_body,
+                submitted_at=timezone.make_aware(datetime.datetime(year, 11, 15, 12)),
+            )
+            for position in (1, 2, 3):
+                ProfilePriorityFactory(
+                    profile=profile,
+                    position=position,
+                    priority=f"{academic_year_label(year)} priority {position}",
+                    starts_on=datetime.date(year, 9, 1),
+                    ends_on=datetime.date(year + 1, 7, 1),
+                    most_important=True,
+                )
+        for group, five_ac_em in (("all", 31 + year % 7), ("fsm", 18 + year % 5)):
+            PerformanceResultFactory(
+                school=school,
+                academic_year=year - 1,  # results published in a year are the previous year's
+                group=group,
+                five_ac_em=Decimal(five_ac_em),
+                progress_english=Decimal("58.0"),
+                progress_maths=Decimal("55.0"),
+            )

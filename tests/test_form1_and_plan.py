@@ -9,6 +9,7 @@ from accounts.models import Role
 from audit.models import Action, AuditEvent
 from priorities.models import PlanAction, Priority, PriorityProfile, RagReview
 from priorities.services import plan_quality
+from tenancy.academic_year import current_academic_year
 from tenancy.models import NationalBody
 
 from .factories import MembershipFactory, NationalBodyFactory, PlanActionFactory, PriorityFactory, UserFactory
@@ -34,7 +35,7 @@ def start(client, world, la=None):
     response = client.post(p("profile-home", world, la=w))
     assert response.status_code == 302
     with scope(la=w.la.pk):
-        return PriorityProfile.objects.get(school=w.school)
+        return PriorityProfile.objects.get(school=w.school, academic_year=current_academic_year())
 
 
 def priorities_post(profile, count, **extra):
@@ -401,3 +402,13 @@ def test_two_people_editing_one_action_do_not_overwrite_each_other(client, world
     assert "Someone else changed this action since you opened it." in page and "The SIP&#x27;s wording" in page
     action.refresh_from_db()
     assert action.description == "The head's wording"
+
+
+def test_in_a_later_year_the_head_starts_a_new_profile_beside_last_years(client, world):
+    client.force_login(world.a.head)
+    page = client.get(p("profile-home", world)).content.decode()
+    assert "Start this year's profile" in page and "Continue this year" not in page
+    assert "2025/26" in page  # last year's submitted profile is listed
+    profile = start(client, world)
+    assert profile.academic_year == current_academic_year() and profile.state == "draft"
+    assert "Continue this year's profile" in client.get(p("profile-home", world)).content.decode()

@@ -1,4 +1,5 @@
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -144,9 +145,16 @@ DEMO_HOMES = {
 }
 
 
+def _row_counts() -> dict[str, int]:
+    with scopes_disabled():
+        return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
 def test_every_demo_account_signs_in_and_lands_on_its_home(client, db):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # idempotent: nothing doubles
+    first = _row_counts()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert _row_counts() == first  # running the seed again adds nothing
     for email, home in DEMO_HOMES.items():
         client.logout()
         assert sign_in(client, email, DEMO_PASSWORD).status_code == 302, email

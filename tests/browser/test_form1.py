@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from schools.models import School
+from tenancy.academic_year import academic_year_label, current_academic_year
 from tenancy.management.commands.seed_demo import DEMO_PASSWORD
 
 from .conftest import assert_accessible
@@ -77,7 +78,7 @@ def test_form_1_goes_from_the_head_through_the_sip_to_the_right_matching_body(pa
 
     demo_sign_in(page, f"sip.{la}@demo.test")
     page.goto(f"/la/{la}/schools/{urn}/priorities/profile/")
-    page.get_by_role("link", name="Version 1").click()
+    page.get_by_role("link", name=f"Version 1 of {academic_year_label(current_academic_year())}").click()
     page.get_by_role("link", name="Check answers").click()
     page.get_by_role("button", name="Agree the profile").click()
     submit = "Submit to SSAT" if body == "ssat" else "Submit to the National College"
@@ -98,4 +99,4 @@ def test_form_1_goes_from_the_head_through_the_sip_to_the_right_matching_body(pa
     sign_out(page)
     demo_sign_in(page, other_account)
     page.goto(f"/national/{other}/profiles/")
-    assert "No profiles are waiting." in page.content()
+    assert f"No profiles were submitted in {academic_year_label(current_academic_year())}." in page.content()

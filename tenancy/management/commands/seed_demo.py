@@ -15,6 +15,7 @@ from tenancy.academic_year import current_academic_year
 from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 from visits.models import GAINING_GROUND_EXTRA_DAYS, STANDARD_DAYS, SipAssignment
 
+from ._demo_history import seed_year
 from ._demo_results import seed_national, seed_school
 from ._demo_visits import seed_visits
 
@@ -98,6 +99,9 @@ PEOPLE = {
 }
 OFSTED_CYCLE = [OfstedRating.GOOD, OfstedRating.OUTSTANDING, OfstedRating.GOOD]
 MULTI_SIP_SCHOOLS = {"302": ["830103", "830104"], "926": ["830303", "830304"]}
+# Schools whose SIP for this year the LA has not yet commissioned (a warning on the caseload).
+NO_SIP_THIS_YEAR = {"302": ["830108"], "352": ["830208", "830209"], "926": ["830308"]}
+HISTORY_YEARS = 2  # finished academic years before this one
 NATIONAL = [
     (
         NationalBody.Kind.SSAT,
@@ -126,6 +130,12 @@ NATIONAL = [
 ]
 
 
+def _allocation(school, year: int):
+    """5 days; 9 in a year the school was in Gaining Ground."""
+    joined = school.gaining_ground_joined
+    return STANDARD_DAYS + (GAINING_GROUND_EXTRA_DAYS if joined is not None and joined <= year else 0)
+
+
 class Command(BaseCommand):
     help = "Load (or restore) the demo local authorities, schools and accounts."
 
@@ -151,6 +161,10 @@ class Command(BaseCommand):
         year = current_academic_year()
         seed_national()
         logins = [("admin@demo.test", "site administrator (Django admin)")]
+        bodies = {
+            kind: NationalBody.objects.update_or_create(kind=kind, defaults={"name": body_name})[0]
+            for kind, body_name, *_ in NATIONAL
+        }
         self._person("admin@demo.test", "Ada Administrator", superuser=True)
         multi = self._person("sip.multi@demo.test", "Morgan Ellis")
         for code, name, region, challenge in LAS:
@@ -190,14 +204,31 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(user=la_admin, role=Role.LA_ADMIN, la=la, school=None)
             sip = self._person(f"sip.{code}@demo.test", PEOPLE[code][1])
             Membership.objects.get_or_create(user=sip, role=Role.SIP, la=la, school=None)
-            for school in gaining_ground:
+            matching_body = bodies[
+                NationalBody.Kind.NATIONAL_COLLEGE if la.matched_by_national_college else NationalBody.Kind.SSAT
+            ]
+            for school in schools.values():
+                school_sip = multi if school.urn in MULTI_SIP_SCHOOLS.get(code, []) else sip
+                if school_sip == multi:
+                    Membership.objects.get_or_create(user=multi, role=Role.SIP, la=la, school=None)
+                for past in range(year - HISTORY_YEARS, year):
+                    assignment, _ = SipAssignment.objects.update_or_create(
+                        school=school,
+                        academic_year=past,
+                        defaults={"sip": school_sip, "days_allocated": _allocation(school, past)},
+                    )
+                    seed_year(assignment, school.headteacher_name, matching_body=matching_body)
+                if school.urn in NO_SIP_THIS_YEAR[code]:
+                    continue
                 assignment, _ = SipAssignment.objects.update_or_create(
                     school=school,
                     academic_year=year,
-                    defaults={"sip": sip, "days_allocated": STANDARD_DAYS + GAINING_GROUND_EXTRA_DAYS},
+                    defaults={"sip": school_sip, "days_allocated": _allocation(school, year)},
                 )
                 if school == home_school:
                     seed_visits(assignment, school.headteacher_name)
+                else:
+                    seed_year(assignment, school.headteacher_name, finished=False)
             head = self._person(f"head.{code}@demo.test", home_school.headteacher_name)
             Membership.objects.get_or_create(user=head, role=Role.HEADTEACHER, la=la, school=home_school)
             governor = self._person(f"governor.{code}@demo.test", PEOPLE[code][2])
@@ -206,20 +237,12 @@ class Command(BaseCommand):
             )
             logins += [
                 (la_admin.email, f"LA administrator, {la}"),
-                (sip.email, f"SIP for {', '.join(s.name for s in gaining_ground)}"),
+                (sip.email, f"SIP for {', '.join(s.name for s in gaining_ground)} and others"),
                 (head.email, f"headteacher, {home_school.name}"),
                 (governor.email, f"chair of governors, {home_school.name}"),
             ]
-            if code in MULTI_SIP_SCHOOLS:
-                Membership.objects.get_or_create(user=multi, role=Role.SIP, la=la, school=None)
-                for urn in MULTI_SIP_SCHOOLS[code]:
-                    SipAssignment.objects.update_or_create(
-                        school=schools[urn],
-                        academic_year=year,
-                        defaults={"sip": multi, "days_allocated": STANDARD_DAYS},
-                    )
-        for kind, body_name, email, person_name, role, region in NATIONAL:
-            body, _ = NationalBody.objects.update_or_create(kind=kind, defaults={"name": body_name})
+        for kind, _body_name, email, person_name, role, region in NATIONAL:
+            body = bodies[kind]
             person = self._person(email, person_name)
             Membership.objects.update_or_create(user=person, role=role, national_body=body, defaults={"region": region})
             logins.append((email, f"{role.label}{', ' + region.label if region else ''}"))

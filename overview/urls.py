@@ -2,5 +2,5 @@ from django.urls import path
 
 from . import views
 
-app_name = "la"
+app_name = "overview"
 urlpatterns = [path("", views.la_home, name="home")]

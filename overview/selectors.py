@@ -1,0 +1,225 @@
+"""What each person has waiting for them in an LA: the to-do list their overview opens with.
+
+Each item is counted with one query whatever the size of the LA, so the overview costs the same
+for a small LA and a county. Nothing here writes.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from priorities.models import PriorityProfile, ProfileEvent
+from schools.models import School
+from tenancy.academic_year import academic_year_label, current_academic_year
+from visits.models import NextStep, Visit
+
+# From this day of the summer term the LA administrator prepares the next academic year.
+PREPARE_NEXT_YEAR_FROM = (7, 1)
+
+
+@dataclass(frozen=True)
+class Todo:
+    text: str
+    href: str
+    detail: str = ""
+    urgent: bool = False
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """'1 school has' or '3 schools have'."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def _profile_check(school, profile) -> str:
+    return reverse("schools:priorities:profile-check", args=[school.la.code, school.urn, profile.pk])
+
+
+def todo_for_sip(request) -> list[Todo]:
+    """Form 1s waiting for the SIP, overdue next steps and records still to finalise, at their schools."""
+    today = timezone.localdate()
+    school_ids = request.access.sip_school_ids
+    items = [
+        Todo(
+            f"Form 1 of {p.school.name} is waiting for you to agree or return it",
+            _profile_check(p.school, p),
+            detail=f"Sent {p.updated_at:%-d %B %Y}",
+        )
+        for p in PriorityProfile.objects.filter(
+            school_id__in=school_ids, academic_year=current_academic_year(), state=PriorityProfile.State.WITH_SIP
+        ).select_related("school", "school__la")
+    ]
+    overdue = (
+        School.objects.filter(pk__in=school_ids)
+        .annotate(
+            overdue=Count(
+                "sip_assignments__visits__next_steps",
+                filter=Q(
+                    sip_assignments__visits__state=Visit.State.FINAL,
+                    sip_assignments__visits__next_steps__done_on=None,
+                    sip_assignments__visits__next_steps__due_on__lt=today,
+                ),
+            )
+        )
+        .filter(overdue__gt=0)
+        .select_related("la")
+    )
+    items += [
+        Todo(
+            f"{_count(s.overdue, 'overdue next step', 'overdue next steps')} at {s.name}",
+            reverse("visits:list", args=[s.la.code, s.urn]),
+            urgent=True,
+        )
+        for s in overdue
+    ]
+    unfinished = Visit.objects.filter(
+        assignment__sip=request.user,
+        assignment__school_id__in=school_ids,
+        state__in=(Visit.State.PLANNED, Visit.State.DRAFT),
+        date__lt=today,
+    ).select_related("assignment__school", "assignment__school__la")
+    items += [
+        Todo(
+            f"{'Record' if v.state == Visit.State.PLANNED else 'Finalise'} your visit of {v.date:%-d %B %Y} "
+            f"to {v.assignment.school.name}",
+            reverse("visits:visit", args=[v.assignment.school.la.code, v.assignment.school.urn, v.pk]),
+        )
+        for v in unfinished
+    ]
+    return items
+
+
+def todo_for_head(request) -> list[Todo]:
+    """A returned Form 1 with the SIP's comments, or this year's Form 1 not started; overdue steps."""
+    today = timezone.localdate()
+    year = current_academic_year()
+    school_ids = request.access.school_ids(Role.HEADTEACHER)
+    schools = list(School.objects.filter(pk__in=school_ids).select_related("la"))
+    profiles = {
+        p.school_id: p
+        for p in PriorityProfile.objects.filter(school_id__in=school_ids, academic_year=year).order_by(
+            "school_id", "version_number"
+        )
+    }
+    returned = [p.pk for p in profiles.values() if p.state == PriorityProfile.State.RETURNED]
+    comments = {
+        e.profile_id: e.comment
+        for e in ProfileEvent.objects.filter(profile_id__in=returned, action="return").order_by("profile_id", "at")
+    }
+    items = []
+    for school in schools:
+        profile = profiles.get(school.pk)
+        if profile is not None and profile.state == PriorityProfile.State.RETURNED:
+            items.append(
+                Todo(
+                    f"Your SIP returned Form 1 of {school.name} with comments",
+                    reverse("schools:priorities:profile", args=[school.la.code, school.urn, profile.pk]),
+                    detail=comments.get(profile.pk, ""),
+                    urgent=True,
+                )
+            )
+        elif profile is None and school.in_gaining_ground:
+            items.append(
+                Todo(
+                    f"Start the School Priority Profile (Form 1) of {school.name} for {academic_year_label(year)}",
+                    reverse("schools:priorities:profile-home", args=[school.la.code, school.urn]),
+                )
+            )
+    overdue = (
+        NextStep.objects.filter(
+            visit__assignment__school_id__in=school_ids,
+            visit__state=Visit.State.FINAL,
+            done_on=None,
+            due_on__lt=today,
+        )
+        .values("visit__assignment__school")
+        .annotate(n=Count("pk"))
+    )
+    by_school = {row["visit__assignment__school"]: row["n"] for row in overdue}
+    for school in schools:
+        if by_school.get(school.pk):
+            n = by_school[school.pk]
+            items.append(
+                Todo(
+                    f"{_count(n, 'next step agreed with your SIP is', 'next steps agreed with your SIP are')} overdue",
+                    reverse("visits:list", args=[school.la.code, school.urn]),
+                    urgent=True,
+                )
+            )
+    return items
+
+
+def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]:
+    """Schools without a SIP this year, Gaining Ground schools without Form 1, and next year to prepare."""
+    today = today or timezone.localdate()
+    la = request.la
+    year = current_academic_year()
+    caseload = reverse("visits:caseload", args=[la.code])
+    open_schools = School.objects.exclude(status="closed")
+    without_sip = open_schools.exclude(sip_assignments__academic_year=year).count()
+    items = []
+    if without_sip:
+        items.append(
+            Todo(
+                f"{_count(without_sip, 'school has', 'schools have')} no SIP for {academic_year_label(year)}",
+                reverse("visits:assign", args=[la.code]),
+                urgent=True,
+            )
+        )
+    no_profile = (
+        open_schools.filter(gaining_ground_joined__isnull=False, gaining_ground_left__isnull=True)
+        .exclude(priority_profiles__academic_year=year)
+        .count()
+    )
+    if no_profile:
+        items.append(
+            Todo(
+                f"{_count(no_profile, 'Gaining Ground school has', 'Gaining Ground schools have')} not started "
+                f"Form 1 for {academic_year_label(year)}",
+                reverse("schools:list", args=[la.code]) + "?gaining_ground=yes",
+            )
+        )
+    if (today.month, today.day) >= PREPARE_NEXT_YEAR_FROM and today.month < 9:
+        unassigned = open_schools.exclude(sip_assignments__academic_year=year + 1).count()
+        if unassigned:
+            items.append(
+                Todo(
+                    f"Prepare {academic_year_label(year + 1)}: confirm next year's SIP for "
+                    f"{_count(unassigned, 'school', 'schools')} before 1 September",
+                    caseload,
+                    urgent=True,
+                )
+            )
+    return items
+
+
+def todo_for(request) -> list[Todo]:
+    """Everything waiting for this person in the request's LA, most urgent first."""
+    access = request.access
+    items: list[Todo] = []
+    if access.is_la_admin:
+        items += todo_for_la_admin(request)
+    if access.is_sip:
+        items += todo_for_sip(request)
+    if access.school_ids(Role.HEADTEACHER):
+        items += todo_for_head(request)
+    return sorted(items, key=lambda item: not item.urgent)
+
+
+def la_figures() -> dict:
+    """The LA administrator's summary figures."""
+    from accounts.models import Invitation, Membership
+
+    return {
+        "school_count": School.objects.count(),
+        "gaining_ground_count": School.objects.filter(
+            gaining_ground_joined__isnull=False, gaining_ground_left__isnull=True
+        ).count(),
+        "people_count": Membership.objects.values("user").distinct().count(),
+        "pending_invitations": sum(
+            1 for i in Invitation.objects.filter(accepted_at=None, revoked_at=None) if i.is_usable
+        ),
+    }
