@@ -183,9 +183,7 @@ def test_only_la_admins_read_the_log(client, world):
 @pytest.mark.parametrize("final", [False, True])
 def test_the_visit_record_form_renders_without_warnings(client, world, caplog, final):
     with scopes_disabled():
-        from visits.models import SipAssignment
-
-        visit = VisitFactory(assignment=SipAssignment.objects.get(school=world.a.school))
+        visit = VisitFactory(assignment=world.a.assignment)
         if final:
             visit.state = "final"
             visit.finalised_at = timezone.now()

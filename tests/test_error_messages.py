@@ -138,7 +138,6 @@ def test_roles_and_visit_types_keep_their_capitals_in_sentences(client, world, d
     from django_scopes import scopes_disabled
 
     from tests.factories import VisitFactory
-    from visits.models import SipAssignment
 
     client.force_login(world.a.la_admin)
     with django_capture_on_commit_callbacks(execute=True):
@@ -151,7 +150,7 @@ def test_roles_and_visit_types_keep_their_capitals_in_sentences(client, world, d
 
     with scopes_disabled():
         VisitFactory(
-            assignment=SipAssignment.objects.get(school=world.a.school),
+            assignment=world.a.assignment,
             kind="gaining-ground",
             date=datetime.date(2026, 11, 5),
             state="final",
