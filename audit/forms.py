@@ -16,7 +16,13 @@ class AuditFilterForm(GovukFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "autocomplete": "off"}),
     )
     action = forms.ChoiceField(label="What they did", choices=[("", "Anything"), *Action.choices], required=False)
-    school = forms.CharField(label="School", required=False, max_length=120, help_text="Its URN, or part of its name.")
+    school = forms.CharField(
+        label="School",
+        required=False,
+        max_length=120,
+        help_text="Its URN, or part of its name.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20"}),
+    )
     from_date = GovukDateField(label="From", required=False, help_text="For example, 1 9 2026")
     to_date = GovukDateField(label="To", required=False)
 

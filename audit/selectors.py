@@ -16,6 +16,7 @@ from .models import AuditEvent
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 PER_PAGE = 50
+MAX_SCHOOLS = 200  # a fragment such as "High" matches many schools; more than a page needs
 
 
 def cursor_of(event: AuditEvent) -> str:
@@ -42,7 +43,9 @@ def filtered_events(filters: dict) -> QuerySet[AuditEvent]:
         matches = (
             School.objects.filter(urn=school) if school.isdigit() else School.objects.filter(name__icontains=school)
         )
-        events = events.filter(school__in=matches.values("pk"))
+        # The ids first (one small query): with literal ids PostgreSQL walks the (la, school, at, id)
+        # index; given a subquery it scanned the whole log by date instead.
+        events = events.filter(school__in=list(matches.values_list("pk", flat=True)[:MAX_SCHOOLS]))
     zone = timezone.get_current_timezone()
     if start := filters.get("from_date"):
         events = events.filter(at__gte=datetime.datetime.combine(start, datetime.time.min, tzinfo=zone))
@@ -68,14 +71,16 @@ def audit_log_page(*, filters: dict, before: str | None = None, after: str | Non
     events = filtered_events(filters).select_related("actor", "school")
     if (key := parse_cursor(after)) is not None:
         at, pk = key
-        rows = list(events.filter(Q(at__gt=at) | Q(at=at, pk__gt=pk)).order_by("at", "pk")[: PER_PAGE + 1])
+        # `at >= …` on its own lets the index bound the scan; the OR only sorts out equal times.
+        newer = Q(at__gte=at) & (Q(at__gt=at) | Q(pk__gt=pk))
+        rows = list(events.filter(newer).order_by("at", "pk")[: PER_PAGE + 1])
         more = len(rows) > PER_PAGE
         rows = rows[:PER_PAGE][::-1]
         return LogPage(rows, cursor_of(rows[0]) if more else None, cursor_of(rows[-1]) if rows else None)
     key = parse_cursor(before)
     if key is not None:
         at, pk = key
-        events = events.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
+        events = events.filter(Q(at__lte=at) & (Q(at__lt=at) | Q(pk__lt=pk)))
     rows = list(events.order_by("-at", "-pk")[: PER_PAGE + 1])
     more = len(rows) > PER_PAGE
     rows = rows[:PER_PAGE]
