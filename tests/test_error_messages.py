@@ -159,3 +159,11 @@ def test_roles_and_visit_types_keep_their_capitals_in_sentences(client, world, d
     client.force_login(world.a.sip)
     visits = client.get(reverse("visits:list", args=["926", world.a.school.urn])).content.decode()
     assert "Gaining Ground additional day, " in visits
+
+
+def test_list_filters_word_a_bad_choice_in_the_design_systems_style(client, world):
+    client.force_login(world.a.la_admin)
+    page = client.get("/la/926/schools/?phase=nonsense&sip=999999").content.decode()
+    for default in DJANGO_DEFAULTS:
+        assert default not in page
+    assert "Choose phase from the options given" in page
