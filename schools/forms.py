@@ -41,6 +41,7 @@ class GainingGroundForm(GovukFormMixin, forms.Form):
         max_value=2100,
         help_text="The year the academic year starts: 2025 for 2025/26. Leave empty if it never joined.",
     )
+    gaining_ground_joined.error_name = "the year it joined"
     gaining_ground_left = forms.IntegerField(
         label="Left Gaining Ground in",
         required=False,
@@ -48,6 +49,7 @@ class GainingGroundForm(GovukFormMixin, forms.Form):
         max_value=2100,
         help_text="Leave empty while it is still in the programme.",
     )
+    gaining_ground_left.error_name = "the year it left"
 
 
 class ResultsForm(GovukFormMixin, forms.Form):

@@ -40,7 +40,7 @@ def label_in_sentence(label: str) -> str:
 
 
 def _number(value) -> str:
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    return str(value)  # no thousands separator: bounds are often years (2000 to 2100)
 
 
 def govuk_error_messages(field: forms.Field, name: str) -> dict[str, str]:

@@ -167,3 +167,13 @@ def test_list_filters_word_a_bad_choice_in_the_design_systems_style(client, worl
     for default in DJANGO_DEFAULTS:
         assert default not in page
     assert "Choose phase from the options given" in page
+
+
+def test_year_bounds_read_as_years():
+    from schools.forms import GainingGroundForm
+
+    form = GainingGroundForm({"gaining_ground_joined": "1999", "gaining_ground_left": "twenty"})
+    assert form.errors == {
+        "gaining_ground_joined": ["Enter the year it joined as a whole number from 2000 to 2100"],
+        "gaining_ground_left": ["Enter the year it left as a whole number from 2000 to 2100"],
+    }
