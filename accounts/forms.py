@@ -95,6 +95,9 @@ class AcceptInvitationForm(GovukFormMixin, forms.Form):
         label="Confirm the password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
+    password1.error_name = "a password"
+    password2.error_name = "the password again"
+
     def __init__(self, *args, email: str, **kwargs):
         self.email = email
         super().__init__(*args, **kwargs)

@@ -98,6 +98,7 @@ class MostImportantForm(LockedForm):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         help_text="Agree these with the SIP: the three issues most important to pupils' progress.",
+        error_messages={"required": "Select the three most important issues"},
     )
 
     def __init__(self, *args, priorities, **kwargs):
@@ -138,8 +139,8 @@ class PlanActionForm(GovukFormMixin, forms.ModelForm):
 
 class MilestoneForm(GovukFormMixin, forms.Form):
     description = forms.CharField(label="Milestone", max_length=300, required=False)
-    due_on = GovukDateField(label="Due", required=False)
-    done_on = GovukDateField(label="Done on", required=False)
+    due_on = GovukDateField(label="Due date", required=False)
+    done_on = GovukDateField(label="Date done", required=False)
 
     def is_empty(self) -> bool:
         return not any(self.cleaned_data.get(n) for n in self.fields)

@@ -20,7 +20,12 @@ PERCENTAGES = {"five_ac_em", "progress_english", "progress_maths", "percentage_f
 
 
 class UploadForm(GovukFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="What is in the file?", choices=DataImport.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="What is in the file?",
+        choices=DataImport.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what is in the file"},
+    )
     file = forms.FileField(
         label="CSV file",
         help_text="A Get Information about Schools extract (edubasealldata…csv), or the performance data template.",
@@ -105,6 +110,7 @@ class EligibilityForm(GovukFormMixin, forms.Form):
         label="Does the school meet this criterion?",
         choices=EligibilityAssessment.Finding.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the school meets this criterion"},
     )
     evidence = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),

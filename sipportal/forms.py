@@ -46,6 +46,8 @@ def _number(value) -> str:
 def govuk_error_messages(field: forms.Field, name: str) -> dict[str, str]:
     """The Design System's wording for the field's errors, naming it by its label (or `error_name`)."""
     what = getattr(field, "error_name", None) or label_in_sentence(field.label or pretty_name(name))
+    if what.endswith("?"):
+        what = "an answer"  # a question does not fit "Enter …"; set error_name for better words
     subject = what[0].upper() + what[1:]
     low, high = getattr(field, "min_value", None), getattr(field, "max_value", None)
     choosing = isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField, forms.FileField))

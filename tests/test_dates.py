@@ -98,7 +98,7 @@ def test_form1_priority_dates_and_plan_milestones_use_the_date_input():
     assert priority.errors["ends_on"] == ["End must include a year"]
     assert 'value="7"' in render_crispy_form(priority)
     milestone = MilestoneForm({"description": "Mock exams", "due_on_0": "31", "due_on_1": "4", "due_on_2": "2027"})
-    assert not milestone.is_valid() and milestone.errors["due_on"] == ["Due must be a real date"]
+    assert not milestone.is_valid() and milestone.errors["due_on"] == ["Due date must be a real date"]
 
 
 def test_a_sip_plans_a_visit_by_typing_day_month_and_year(client, world):

@@ -81,7 +81,7 @@ class SupportForm(RowForm):
 class NextStepForm(RowForm):
     action = forms.CharField(label="Next step", required=False, max_length=500)
     owner = forms.CharField(label="Owner", required=False, max_length=150, help_text="One named person.")
-    due_on = GovukDateField(label="Due", required=False)
+    due_on = GovukDateField(label="Due date", required=False)
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"].strip()
@@ -103,6 +103,7 @@ class EvaluationForm(GovukFormMixin, forms.Form):
         choices=[("", "Choose a cause"), *PriorityEvaluation.Cause.choices],
         required=False,
     )
+    cause.error_name = "the cause of the slippage"
     response = forms.CharField(
         label="What will be done about it", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
