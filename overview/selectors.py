@@ -169,11 +169,7 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
                 urgent=True,
             )
         )
-    no_profile = (
-        open_schools.filter(gaining_ground_joined__isnull=False, gaining_ground_left__isnull=True)
-        .exclude(priority_profiles__academic_year=year)
-        .count()
-    )
+    no_profile = open_schools.in_gaining_ground().exclude(priority_profiles__academic_year=year).count()
     if no_profile:
         items.append(
             Todo(
@@ -215,9 +211,7 @@ def la_figures() -> dict:
 
     return {
         "school_count": School.objects.count(),
-        "gaining_ground_count": School.objects.filter(
-            gaining_ground_joined__isnull=False, gaining_ground_left__isnull=True
-        ).count(),
+        "gaining_ground_count": School.objects.in_gaining_ground().count(),
         "people_count": Membership.objects.values("user").distinct().count(),
         "pending_invitations": sum(
             1 for i in Invitation.objects.filter(accepted_at=None, revoked_at=None) if i.is_usable
