@@ -110,6 +110,11 @@ class GovukFormMixin:
         helper.disable_csrf = True  # the page template writes the token
         return helper
 
+    def full_clean(self):
+        # Again here: forms that add fields in __init__ after this mixin ran get worded too.
+        self.word_errors()
+        super().full_clean()
+
     def word_errors(self) -> None:
         """(Re)word the fields' default error messages; call again after adding fields."""
         for name, field in self.fields.items():

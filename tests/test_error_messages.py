@@ -59,6 +59,8 @@ def build(cls, world, data=None, files=None):
         kwargs["results"] = {}
     if name == "EvaluationForm":
         kwargs["priority"] = Priority.objects.first() or PriorityFactory(school=world.a.school)
+    if name == "CarryOverForm":
+        kwargs["rows"] = [type("R", (), {"position": 1, "priority": "Maths", "key_focus_areas": "KS3"})]
     if name == "NewPasswordForm":
         return cls(world.a.head, data)
     if name in ("SignInForm",):
