@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
+from tenancy.academic_year import current_academic_year
 from tenancy.scoping import ScopedManager
 
 
@@ -39,9 +40,16 @@ class OfstedRating(models.TextChoices):
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-def gaining_ground_q(prefix: str = "") -> Q:
-    """In Gaining Ground now: joined and not left. ``prefix`` reaches a school from another model."""
-    return Q(**{f"{prefix}gaining_ground_joined__isnull": False, f"{prefix}gaining_ground_left__isnull": True})
+def gaining_ground_q(prefix: str = "", year: int | None = None) -> Q:
+    """In Gaining Ground in an academic year (this one by default): joined by then and not yet left.
+
+    ``prefix`` reaches a school from another model (``"school__"``). ``School.in_gaining_ground_in``
+    is the same rule for a school already loaded.
+    """
+    year = current_academic_year() if year is None else year
+    return Q(**{f"{prefix}gaining_ground_joined__lte": year}) & (
+        Q(**{f"{prefix}gaining_ground_left__isnull": True}) | Q(**{f"{prefix}gaining_ground_left__gt": year})
+    )
 
 
 class SchoolQuerySet(models.QuerySet):
@@ -126,8 +134,16 @@ class School(models.Model):
 
     @property
     def in_gaining_ground(self) -> bool:
-        """The same rule as ``gaining_ground_q``, for a school already loaded."""
-        return self.gaining_ground_joined is not None and self.gaining_ground_left is None
+        """In Gaining Ground this academic year."""
+        return self.in_gaining_ground_in(current_academic_year())
+
+    def in_gaining_ground_in(self, academic_year: int) -> bool:
+        """The rule of ``gaining_ground_q``, for a school already loaded.
+
+        Joined by that year and not left by it (a school leaves at the start of the year it names).
+        """
+        joined, left = self.gaining_ground_joined, self.gaining_ground_left
+        return joined is not None and joined <= academic_year and (left is None or left > academic_year)
 
     @property
     def laestab(self) -> str:

@@ -10,8 +10,8 @@ from accounts.access import access_for
 from accounts.models import SCHOOL_ROLES
 from audit.models import Action
 from audit.services import audit_record
+from caseload.models import SipAssignment
 from tenancy.academic_year import current_academic_year
-from visits.models import SipAssignment
 
 from .models import EligibilityAssessment, School
 

@@ -82,10 +82,13 @@ ACCESS = {
     "schools/<str:urn>/priorities/plan/actions/<int:action_id>/review/": (403, 200, 200, 403),
     "caseload/": (200, 200, 403, 403),
     "caseload/assign/": (200, 403, 403, 403),
+    "caseload/prepare/": (200, 403, 403, 403),
     "schools/<str:urn>/visits/": (200, 200, 200, 404),
     "schools/<str:urn>/visits/new/": (403, 200, 403, 404),
+    "schools/<str:urn>/visits/year-end/": (403, 200, 403, 404),
     # The sample visit is being recorded: the head sees a visit only once it is finalised.
     "schools/<str:urn>/visits/<int:visit_id>/": (200, 200, 404, 404),
+    "schools/<str:urn>/visits/<int:visit_id>/note/": (200, 200, 404, 404),
     "schools/<str:urn>/visits/<int:visit_id>/record/": (403, 200, 404, 404),
     "schools/<str:urn>/visits/<int:visit_id>/finalise/": (403, 200, 404, 404),
     "audit/": (200, 403, 403, 403),
