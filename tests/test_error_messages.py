@@ -12,7 +12,7 @@ from django_scopes import scope
 from schools.forms import ResultsForm
 from sipportal.forms import GovukFormMixin
 
-FORM_MODULES = ["accounts.forms", "priorities.forms", "schools.forms", "schools.filters", "visits.forms"]
+FORM_MODULES = ["accounts.forms", "audit.forms", "priorities.forms", "schools.forms", "schools.filters", "visits.forms"]
 
 # Django's own wording, which no page may show.
 DJANGO_DEFAULTS = [
@@ -59,6 +59,15 @@ def build(cls, world, data=None, files=None):
         kwargs["results"] = {}
     if name == "EvaluationForm":
         kwargs["priority"] = Priority.objects.first() or PriorityFactory(school=world.a.school)
+    if name == "PrepareYearForm":
+        kwargs["la"] = world.a.la
+        kwargs["proposals"] = [type("P", (), {"school": world.a.school, "sip_id": world.a.sip.pk, "days": 9})]
+    if name == "VisitRecordForm":
+        from tests.factories import VisitFactory
+
+        kwargs["instance"] = VisitFactory(assignment=world.a.assignment)
+    if name == "StepDecisionForm":
+        kwargs["step"] = type("S", (), {"pk": 1, "action": "Share the data"})
     if name == "CarryOverForm":
         kwargs["rows"] = [type("R", (), {"position": 1, "priority": "Maths", "key_focus_areas": "KS3"})]
     if name == "NewPasswordForm":
