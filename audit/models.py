@@ -43,6 +43,12 @@ class Action(models.TextChoices):
     PROFILE_NEW_VERSION = "profile.new-version", "Started a new version of a School Priority Profile"
     PLAN_CHANGED = "plan.changed", "Changed the improvement plan"
     PLAN_REVIEWED = "plan.reviewed", "Reviewed an improvement plan action"
+    TRAINING_PROGRAMME_CHANGED = "training.programme-changed", "Changed the core-training programme"
+    TRAINING_SESSION_CHANGED = "training.session-changed", "Changed a core-training session"
+    TRAINING_SESSION_CANCELLED = "training.session-cancelled", "Cancelled a core-training session"
+    TRAINING_BOOKED = "training.booked", "Booked core training"
+    TRAINING_PLACE_CHANGED = "training.place-changed", "Changed a core-training place"
+    TRAINING_ATTENDANCE = "training.attendance", "Took the register of a core-training session"
 
 
 class AuditEvent(models.Model):

@@ -15,6 +15,7 @@ from accounts.models import Role
 from priorities.models import PriorityProfile, ProfileEvent
 from schools.models import School
 from tenancy.academic_year import academic_year_label, current_academic_year
+from training import selectors as training_todo
 from visits.models import NextStep, Visit
 from visits.selectors import next_year_to_prepare
 
@@ -149,6 +150,7 @@ def todo_for_head(request) -> list[Todo]:
                     urgent=True,
                 )
             )
+    items += training_todo.todo_for_head(request)
     return items
 
 
@@ -188,6 +190,7 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
                 urgent=True,
             )
         )
+    items += training_todo.todo_for_la_admin(request)
     return items
 
 

@@ -84,7 +84,14 @@ def govuk_error_messages(field: forms.Field, name: str) -> dict[str, str]:
         messages["invalid_pk_value"] = messages["invalid_list"] = messages["invalid_choice"]
     messages.setdefault("invalid", f"Enter {what} in the correct format")
     # Django fills parametrised messages with `%`, so a literal % in a label ("% FSM") is doubled there.
-    return {code: (m.replace("%", "%%") if code in PARAMETRISED else m) for code, m in messages.items()}
+    worded = {code: (m.replace("%", "%%") if code in PARAMETRISED else m) for code, m in messages.items()}
+    if isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+        # Limits the model adds (a small integer's range) have no bound on the form field: name them
+        # from the validator's own value.
+        escaped = subject.replace("%", "%%")
+        worded.setdefault("min_value", f"{escaped} must be %(limit_value)s or more")
+        worded.setdefault("max_value", f"{escaped} must be %(limit_value)s or less")
+    return worded
 
 
 class GovukFormMixin:

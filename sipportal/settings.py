@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "reports",
     "national",
     "overview",
+    "jobs",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -263,6 +265,8 @@ EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
+# For django.core.mail.backends.filebased.EmailBackend (the fault drill counts messages there).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-email"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -276,8 +280,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_URL = required_in_production("REDIS_URL", None)
 # The cache carries import progress from workers to web processes, so with workers it must be
 # shared: Redis. Without REDIS_URL everything runs in one process and memory is enough.
+# Short socket timeouts: a page that reads progress must not hang on a Redis that is down.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -295,9 +304,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Jobs (jobs/runner.py): a worker writes a heartbeat on its job's row every JOB_HEARTBEAT_SECONDS;
+# the sweeper, run by beat every JOB_SWEEP_SECONDS, sends again a running job silent for
+# JOB_STALE_SECONDS and a requested job no worker took within JOB_REQUEUE_SECONDS.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60)
+JOB_REQUEUE_SECONDS = env_int("JOB_REQUEUE_SECONDS", 60)
+JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 60)
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-jobs": {"task": "jobs.sweep", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
+    # Core training: pass on waiting-list offers not taken up in time, and remind booked staff.
+    "training-expire-offers": {"task": "training.tasks.expire_offers", "schedule": 300.0},
+    "training-send-reminders": {"task": "training.tasks.send_reminders", "schedule": 3600.0},
+}
+# How long a freed core-training place is held for the first school on the waiting list.
+TRAINING_OFFER_HOURS = env_int("TRAINING_OFFER_HOURS", 48)
+# Booked staff are reminded this many days before their session.
+TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 2)
 # First retry delay of an email that failed on a dropped connection; doubles each time.
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)
 

@@ -12,6 +12,7 @@ la_patterns = [
     path("schools/", include("schools.urls")),
     path("", include("visits.urls")),
     path("audit/", include("audit.urls")),
+    path("training/", include("training.urls")),
 ]
 
 urlpatterns = [

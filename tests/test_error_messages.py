@@ -12,7 +12,15 @@ from django_scopes import scope
 from schools.forms import ResultsForm
 from sipportal.forms import GovukFormMixin
 
-FORM_MODULES = ["accounts.forms", "audit.forms", "priorities.forms", "schools.forms", "schools.filters", "visits.forms"]
+FORM_MODULES = [
+    "accounts.forms",
+    "audit.forms",
+    "priorities.forms",
+    "schools.forms",
+    "schools.filters",
+    "training.forms",
+    "visits.forms",
+]
 
 # Django's own wording, which no page may show.
 DJANGO_DEFAULTS = [
@@ -62,6 +70,8 @@ def build(cls, world, data=None, files=None):
     if name == "PrepareYearForm":
         kwargs["la"] = world.a.la
         kwargs["proposals"] = [type("P", (), {"school": world.a.school, "sip_id": world.a.sip.pk, "days": 9})]
+    if name == "AnswersForm":
+        kwargs["school"] = world.a.school
     if name == "VisitRecordForm":
         from tests.factories import VisitFactory
 
@@ -128,8 +138,8 @@ def test_the_results_form_names_the_measure_and_the_pupil_group(world):
     assert form.errors["boys-five_ac_em"] == [
         "Enter % 5+ A*–C GCSEs incl. English and maths for Boys as a number from 0 to 100"
     ]
-    assert form.errors["all-cohort"] == ["Enter pupils in the cohort for All pupils as a whole number"]
-    assert form.errors["all-cva"] == ["Enter CVA for All pupils as a number"]
+    assert form.errors["all-cohort"] == ["Enter pupils in the cohort for All pupils as a whole number from 0 to 10000"]
+    assert form.errors["all-cva"] == ["Enter CVA for All pupils as a number from 0 to 2000"]
 
 
 def test_labels_keep_their_capitals(client, world):

@@ -26,6 +26,7 @@ from .factories import (
     ProfileFactory,
     VisitFactory,
 )
+from .training_factories import PlaceFactory, SessionFactory
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -92,6 +93,27 @@ ACCESS = {
     "schools/<str:urn>/visits/<int:visit_id>/record/": (403, 200, 404, 404),
     "schools/<str:urn>/visits/<int:visit_id>/finalise/": (403, 200, 404, 404),
     "audit/": (200, 403, 403, 403),
+    # Core training: governors see none of it; a school books and changes only its own places.
+    "training/": (200, 200, 200, 403),
+    "training/copy/": (405, 405, 405, 405),
+    "training/take-up/": (200, 403, 403, 403),
+    "training/courses/new/": (200, 403, 403, 403),
+    "training/courses/<int:course_id>/": (200, 200, 200, 403),
+    "training/courses/<int:course_id>/edit/": (200, 403, 403, 403),
+    "training/courses/<int:course_id>/retire/": (405, 405, 405, 405),
+    "training/courses/<int:course_id>/sessions/new/": (200, 403, 403, 403),
+    "training/sessions/<int:session_id>/": (200, 200, 200, 403),
+    "training/sessions/<int:session_id>/edit/": (200, 403, 403, 403),
+    "training/sessions/<int:session_id>/cancel/": (405, 405, 405, 405),
+    "training/sessions/<int:session_id>/book/": (403, 403, 200, 403),
+    "training/sessions/<int:session_id>/register/": (200, 403, 403, 403),
+    "training/sessions/<int:session_id>/register.csv": (200, 403, 403, 403),
+    "training/places/<int:place_id>/cancel/": (405, 405, 405, 405),
+    "training/places/<int:place_id>/accept/": (405, 405, 405, 405),
+    "training/places/<int:place_id>/decline/": (405, 405, 405, 405),
+    "training/places/<int:place_id>/decide/": (405, 405, 405, 405),
+    "training/places/<int:place_id>/impact/": (403, 403, 200, 404),
+    "training/schools/<str:urn>/": (200, 200, 200, 403),
 }
 TENANT_PREFIX = "la/<str:la_code>/"
 
@@ -133,6 +155,8 @@ def samples_for(la_world, world):
         priority = PriorityFactory(school=la_world.school)
         profile = ProfileFactory(school=la_world.school)
         action = PlanActionFactory(priority=priority)
+        session = SessionFactory(course__la=la_world.la)
+        place = PlaceFactory(session=session, booking__school=la_world.school, booking__course=session.course)
     return {
         "la_code": la_world.la.code,
         "urn": la_world.school.urn,
@@ -146,6 +170,9 @@ def samples_for(la_world, world):
         "profile_id": profile.pk,
         "section": "contacts",
         "action_id": action.pk,
+        "course_id": session.course_id,
+        "session_id": session.pk,
+        "place_id": place.pk,
     }
 
 

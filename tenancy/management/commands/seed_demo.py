@@ -17,6 +17,7 @@ from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 
 from ._demo_history import seed_year
 from ._demo_results import seed_national, seed_school
+from ._demo_training import seed_training
 from ._demo_visits import seed_visits
 
 DEMO_PASSWORD = "sip-portal-demo"  # noqa: S105  (published demo accounts only)
@@ -241,4 +242,5 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(user=person, role=role, national_body=body, defaults={"region": region})
             logins.append((email, f"{role.label}{', ' + region.label if region else ''}"))
         logins.append((multi.email, "SIP in Barnet (302) and Norfolk (926)"))
+        seed_training(year)
         return logins
