@@ -255,6 +255,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Set (e.g. "/protected/") when nginx serves MEDIA_ROOT from an `internal` location: downloads are
 # then authorised and audited by Django and the bytes sent by nginx (X-Accel-Redirect).
 X_ACCEL_REDIRECT_PREFIX = env_str("X_ACCEL_REDIRECT_PREFIX", "")
+# Outside production static files are served from the source folders, also with DEBUG off (the
+# demo runs that way to show the portal's own error pages), so nothing needs collecting first.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"

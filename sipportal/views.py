@@ -75,6 +75,18 @@ def error_404(request, exception):
 
 
 def error_403(request, exception):
+    from audit.models import Action
+    from audit.services import audit_record
+
+    # Inside an LA its administrators see what was tried; national pages have no LA log.
+    if getattr(request, "la", None) is not None and request.user.is_authenticated:
+        reason = str(exception or "")[:300]
+        audit_record(
+            action=Action.ACCESS_DENIED,
+            request=request,
+            la=request.la,
+            detail={"path": request.path[:500], "reason": reason} if reason else {"path": request.path[:500]},
+        )
     return render(request, "403.html", status=403)
 
 

@@ -182,6 +182,22 @@ def test_every_demo_account_signs_in_and_lands_on_its_home(client, db):
     assert client.get("/la/302/schools/830101/").status_code == 404
 
 
+def test_demo_people_have_names_and_demo_schools_have_their_own_addresses_and_heads(db):
+    from accounts.models import Membership, Role, User
+    from schools.models import School
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    with scopes_disabled():
+        names = list(User.objects.values_list("full_name", flat=True))
+        assert not [n for n in names if " of " in n or n.endswith(" SIP") or "Manager" in n or "Chair" in n]
+        schools = list(School.objects.all())
+        assert len({(s.street, s.town) for s in schools}) == len(schools)
+        assert len({s.postcode for s in schools}) == len(schools)
+        assert len({s.headteacher_name for s in schools}) == len(schools)
+        for head in Membership.objects.filter(role=Role.HEADTEACHER, user__email__endswith="@demo.test"):
+            assert head.user.full_name == head.school.headteacher_name
+
+
 def audit_addresses(action):
     with scopes_disabled():
         return set(AuditEvent.objects.filter(action=action).values_list("ip_address", flat=True))

@@ -54,6 +54,7 @@ ACCESS = {
     "": (200, 200, 200, 200),
     "people/": (200, 403, 403, 403),
     "people/<int:membership_id>/": (200, 403, 403, 403),
+    "people/<int:membership_id>/remove/": (200, 403, 403, 403),
     "invitations/": (200, 403, 403, 403),
     "invitations/new/": (200, 403, 403, 403),
     "invitations/<int:invitation_id>/resend/": (405, 405, 405, 405),
