@@ -52,7 +52,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-static/govuk/sip-portal.css: node_modules/.installed assets/build.mjs assets/scss/main.scss
+static/govuk/sip-portal.css: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss)
 	npm run --silent build
 
 lint: python-packages
