@@ -132,6 +132,8 @@ class School(models.Model):
         "joined Gaining Ground", null=True, blank=True, help_text="Academic year it joined, e.g. 2026 for 2026/27."
     )
     gaining_ground_left = models.PositiveSmallIntegerField("left Gaining Ground", null=True, blank=True)
+    # Bumped by edits people make in the portal (Gaining Ground membership), so a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(la="la", _manager_class=SchoolManager)
