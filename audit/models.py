@@ -37,6 +37,14 @@ class Action(models.TextChoices):
     PROFILE_NEW_VERSION = "profile.new-version", "Started a new version of a School Priority Profile"
     PLAN_CHANGED = "plan.changed", "Changed the improvement plan"
     PLAN_REVIEWED = "plan.reviewed", "Reviewed an improvement plan action"
+    SUPPORTING_SCHOOL_CHANGED = "matching.register", "Changed the register of supporting schools"
+    MATCH_PROPOSED = "matching.proposed", "Proposed a partner school"
+    MATCH_ACCEPTED = "matching.accepted", "Accepted a partnership"
+    MATCH_DECLINED = "matching.declined", "Declined a partnership"
+    FORM2_CHANGED = "form2.changed", "Changed a Partnership Strategy Action Plan"
+    FORM2_TRANSITION = "form2.transition", "Moved a Partnership Strategy Action Plan on"
+    PARTNERSHIP_CHANGED = "partnership.changed", "Changed a partnership"
+    LEDGER_RECORDED = "ledger.recorded", "Recorded support from the Gaining Ground offer"
 
 
 class AuditEvent(models.Model):

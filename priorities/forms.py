@@ -57,6 +57,7 @@ class PartnershipsForm(LockedForm, forms.ModelForm):
 
 class ProfilePriorityForm(RowForm):
     clear_hint = "clear this priority"
+    optional_fields = ("outline",)
 
     priority = forms.CharField(label="Priority", max_length=200, required=False)
     key_focus_areas = forms.CharField(label="Key focus areas", widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -64,6 +65,12 @@ class ProfilePriorityForm(RowForm):
         label="Start (month and year)", widget=MONTH, input_formats=MONTH_FORMATS, required=False
     )
     ends_on = forms.DateField(label="End (month and year)", widget=MONTH, input_formats=MONTH_FORMATS, required=False)
+    outline = forms.CharField(
+        label="Outline of how the school intends to tackle it",
+        help_text="For the three most important issues; the matching body reads it.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -94,6 +94,7 @@ class ProfilePriority(models.Model):
     starts_on = models.DateField("start")
     ends_on = models.DateField("end")
     most_important = models.BooleanField("one of the three most important issues", default=False)
+    outline = models.TextField("outline of how the school intends to tackle it", blank=True)
 
     class Meta:
         ordering = ["position"]

@@ -202,7 +202,13 @@ def profile_section(request, la_code, urn, profile_id, section):
 
 def _priorities_section(request, school, profile, back):
     rows = [
-        {"priority": p.priority, "key_focus_areas": p.key_focus_areas, "starts_on": p.starts_on, "ends_on": p.ends_on}
+        {
+            "priority": p.priority,
+            "key_focus_areas": p.key_focus_areas,
+            "starts_on": p.starts_on,
+            "ends_on": p.ends_on,
+            "outline": p.outline,
+        }
         for p in profile.priorities.all()
     ]
     formset = ProfilePriorityFormSet(request.POST or None, prefix="priorities", initial=rows)

@@ -60,6 +60,8 @@ FIELDS = (
     "street",
     "town",
     "postcode",
+    "easting",
+    "northing",
     "headteacher_name",
     "ofsted_rating",
     "trust_name",
@@ -77,6 +79,8 @@ OPTIONAL = {
     "Street": "street",
     "Town": "town",
     "Postcode": "postcode",
+    "Easting": "easting",
+    "Northing": "northing",
     "OfstedRating (name)": "ofsted_rating",
     "Trusts (name)": "trust_name",
     "OpenDate": "opened_on",
@@ -218,6 +222,12 @@ class GiasImporter:
 
 
 def _convert(name: str, raw: str):
+    if name in ("easting", "northing"):
+        if raw in ("", "SUPP", "NA", "NE", "0"):
+            return None
+        if not raw.isdigit() or int(raw) > 1_300_000:
+            raise ValueError("Enter a British National Grid coordinate in metres, like 623400.")
+        return int(raw)
     if name in ("statutory_low_age", "statutory_high_age", "number_of_pupils"):
         if raw == "":
             return None

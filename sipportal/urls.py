@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import la_urls as people_urls
+from partnerships.urls import la_urlpatterns as gaining_ground_urls
 
 from . import views
 
@@ -12,6 +13,7 @@ la_patterns = [
     path("schools/", include("schools.urls")),
     path("", include("visits.urls")),
     path("audit/", include("audit.urls")),
+    path("gaining-ground/", include((gaining_ground_urls, "gaining_ground"))),
 ]
 
 urlpatterns = [
@@ -19,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("la/<str:la_code>/", include(la_patterns)),
     path("national/", include("national.urls")),
+    path("partnerships/", include("partnerships.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health-live"),
