@@ -83,8 +83,14 @@ def profile(request, body, profile_id):
     form = ProposeForm(request.POST or None, candidates=shown)
     if request.method == "POST" and open_proposal is None and form.is_valid():
         try:
+            values = dict(form.cleaned_data)
             partnership_services.match_propose(
-                actor=request.user, profile=found, body=membership.national_body, request=request, **form.cleaned_data
+                actor=request.user,
+                profile=found,
+                body=membership.national_body,
+                request=request,
+                partner_school_id=values.pop("partner_school"),
+                **values,
             )
         except partnership_services.PartnershipError as error:
             from sipportal.forms import add_domain_error

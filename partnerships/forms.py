@@ -157,4 +157,4 @@ class LedgerLineForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, kinds, purposes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, LedgerKind(k).label) for k in kinds]
-        self.fields["purpose"].choices = [(p, p) for p in purposes] or [("General support", "General support")]
+        self.fields["purpose"].choices = [(p, p) for p in [*purposes, "General support"]]

@@ -43,9 +43,10 @@ def issue_text(priority) -> str:
 
 def open_proposal_state():
     """A subquery: the state of a profile's open (proposed or accepted) match, for queue pages."""
-    return Subquery(
-        MatchProposal.objects.filter(profile=OuterRef("pk"), state__in=["proposed", "accepted"]).values("state")[:1]
-    )
+    with scopes_disabled():
+        return Subquery(
+            MatchProposal.objects.filter(profile=OuterRef("pk"), state__in=["proposed", "accepted"]).values("state")[:1]
+        )
 
 
 def register_for_matching():
@@ -345,13 +346,17 @@ class LedgerRow:
         return self.entitlement - self.used
 
 
+def _number(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
 def _warnings(used: Decimal, entitlement: Decimal, ended: int, unit: str) -> list[str]:
     found = []
     if used > entitlement:
-        found.append(f"Over entitlement by {used - entitlement} {unit}.")
+        found.append(f"Over entitlement by {_number(used - entitlement)} {unit}.")
     elif ended and used < entitlement * ended / 3:
         expected = (entitlement * ended / 3).quantize(Decimal("0.1"))
-        found.append(f"Behind pace: {used} used, {expected} expected after {ended} of 3 terms.")
+        found.append(f"Behind pace: {_number(used)} used, {expected} expected after {ended} of 3 terms.")
     return found
 
 

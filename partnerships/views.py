@@ -172,7 +172,10 @@ def form2_details(request, access, plan_id):
                 request=request,
             )
         except PartnershipError as error:
-            add_domain_error(form, error)
+            # A conflict belongs to the whole form: its hidden version field shows no message.
+            form.add_error(None if error.field == "lock_version" else error.field, error.message)
+            if error.field == "lock_version":
+                plan.refresh_from_db()
         else:
             messages.success(request, "Saved.")
             return redirect(back)
