@@ -238,8 +238,8 @@ def form2_strategies(request, access, plan_id, focus_area_id):
     )
 
 
-@require_POST
 @partnership_view
+@require_POST
 def form2_transition(request, access, plan_id):
     plan = _get_plan(access, plan_id)
     name = request.POST.get("transition", "")
@@ -265,8 +265,8 @@ def form2_transition(request, access, plan_id):
     return redirect(back)
 
 
-@require_POST
 @partnership_view
+@require_POST
 def form2_new_version(request, access, plan_id):
     plan = _get_plan(access, plan_id)
     try:
