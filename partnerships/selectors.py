@@ -276,7 +276,10 @@ def partnerships_for_body(body_kind: str, year: int) -> list[Partnership]:
             partner_days=_ledger_sum(LedgerKind.PARTNER_DAYS),
             consultant_days=_ledger_sum(LedgerKind.CONSULTANT_DAYS),
         ).order_by("la__name", "name")
-        return list(partnerships)
+        found = list(partnerships)
+    for partnership in found:
+        partnership.plan_state_label = Form2.State(partnership.plan_state).label if partnership.plan_state else "None"
+    return found
 
 
 def _ledger_sum(kind):
@@ -346,17 +349,22 @@ class LedgerRow:
         return self.entitlement - self.used
 
 
-def _number(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+def _number(value: Decimal, unit: str = "") -> str:
+    text = format(value.normalize(), "f")
+    if unit == "£":
+        return f"£{text}"
+    return f"{text} {unit}" if unit else text
 
 
 def _warnings(used: Decimal, entitlement: Decimal, ended: int, unit: str) -> list[str]:
     found = []
     if used > entitlement:
-        found.append(f"Over entitlement by {_number(used - entitlement)} {unit}.")
+        found.append(f"Over entitlement by {_number(used - entitlement, unit)}.")
     elif ended and used < entitlement * ended / 3:
         expected = (entitlement * ended / 3).quantize(Decimal("0.1"))
-        found.append(f"Behind pace: {_number(used)} used, {expected} expected after {ended} of 3 terms.")
+        found.append(
+            f"Behind pace: {_number(used, unit)} used, {_number(expected, unit)} expected after {ended} of 3 terms."
+        )
     return found
 
 

@@ -438,7 +438,7 @@ def test_ledger_lines_are_recorded_by_who_delivers_them_with_warnings(client, wo
         recorded = list(LedgerLine.objects.order_by("pk").values_list("recorded_as", "kind"))
     assert recorded == [("Partner school headteacher", "partner-days"), ("Headteacher", "study-support")]
     page = client.get(url).content.decode()
-    assert "Over entitlement by 1 days" in page
+    assert "Over entitlement by 1 days." in page
 
 
 def test_behind_pace_and_no_governors_day_warnings_follow_the_stated_rule(world, match, frozen_clock):
@@ -448,7 +448,7 @@ def test_behind_pace_and_no_governors_day_warnings_follow_the_stated_rule(world,
     with scope(la=world.a.la.pk):
         rows, _ = school_ledger(world.a.school, 2026, datetime.date(2027, 4, 2))
     warnings = {row.key: row.warnings for row in rows}
-    assert warnings["partner-days"] == ["Behind pace: 0 used, 8.0 expected after 2 of 3 terms."]
+    assert warnings["partner-days"] == ["Behind pace: 0 days used, 8 days expected after 2 of 3 terms."]
     assert "No governors day" in " ".join(warnings["sip-days"])
     with scope(la=world.a.la.pk):
         rows, _ = school_ledger(world.a.school, 2026, datetime.date(2026, 12, 2))

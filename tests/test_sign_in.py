@@ -141,6 +141,9 @@ DEMO_HOMES = {
     "college@demo.test": "/national/national-college/",
     "adviser@demo.test": "/national/national-strategies/",
     "sip.multi@demo.test": "/",
+    "partner-head.935@demo.test": "/partnerships/",
+    "consultant-head@demo.test": "/partnerships/",
+    "coordinator@demo.test": "/partnerships/",
 }
 
 

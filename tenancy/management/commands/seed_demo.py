@@ -16,6 +16,7 @@ from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 from visits.models import GAINING_GROUND_EXTRA_DAYS, STANDARD_DAYS, SipAssignment
 
 from ._demo_history import seed_year
+from ._demo_partnerships import seed_partnerships
 from ._demo_results import seed_national, seed_school
 from ._demo_visits import seed_visits
 
@@ -214,4 +215,5 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(user=person, role=role, national_body=body, defaults={"region": region})
             logins.append((email, f"{role.label}{', ' + region.label if region else ''}"))
         logins.append((multi.email, "SIP in Barnet (302) and Norfolk (926)"))
+        logins += seed_partnerships(self._person)
         return logins
