@@ -28,7 +28,9 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from schools.models import OfstedRating, PupilGroup, Status
+from schools.models import OfstedRating, Phase, PupilGroup, Status
+
+from .models import Strength
 
 WEIGHTS = {"fit": 30, "results": 20, "context": 15, "distance": 15, "capacity": 10, "ofsted": 10}
 PART_LABELS = {
@@ -59,6 +61,9 @@ STRENGTH_WORDS = {
     "leadership": ("leadership", "leaders", "middle lead", "governance", "management"),
     "pupil-groups": ("fsm", "free school meals", "pupil group", "boys", "girls", "disadvantaged", "ethnic", "sen"),
 }
+PHASE_LABELS = dict(Phase.choices)
+OFSTED_LABELS = dict(OfstedRating.choices)
+STRENGTH_LABELS = dict(Strength.choices)
 RESULT_MEASURES = (
     ("five_ac_em", "5+ A*–C incl. English and maths"),
     ("progress_english", "expected progress in English"),
@@ -87,19 +92,33 @@ class Part:
 
 @dataclass
 class Candidate:
-    register: object  # SupportingSchool
-    parts: list[Part] = field(default_factory=list)
+    """One register school scored for one profile.
+
+    Ranking computes every candidate's fractions; the words of each part are written only for
+    the candidates a page shows (`parts`), which keeps ranking 3,500 schools quick.
+    """
+
+    register: object  # RegisterEntry (selectors) or SupportingSchool
+    data: object = None  # MatchingData
+    fractions: dict = field(default_factory=dict)
     exclusions: list[str] = field(default_factory=list)
     proposed_by_head: bool = False
     rank: int | None = None
+    _parts: list | None = None
 
     @property
     def school(self):
         return self.register.school
 
     @property
+    def parts(self) -> list[Part]:
+        if self._parts is None:
+            self._parts = score_parts(self.data, self.register, explain=True)
+        return self._parts
+
+    @property
     def total(self) -> float:
-        return round(sum(p.fraction * p.weight for p in self.parts), 1)
+        return round(sum(self.fractions[key] * weight for key, weight in WEIGHTS.items()), 1)
 
     @property
     def excluded(self) -> bool:
@@ -131,6 +150,7 @@ class MatchingData:
     sip_of: dict  # school id -> this year's SIP user id
     partnered: set  # school ids already partnering (or proposed to) this school
     declined: dict  # school id -> date it declined this profile
+    issue_hits: dict = field(default_factory=dict)  # strength -> issues (by index) that name it
 
 
 def _clamp(value: float) -> float:
@@ -141,23 +161,31 @@ def _matches(text: str, words) -> bool:
     return any(f" {w}" in f" {text}" for w in words)
 
 
-def fit_part(issues: list[str], strengths: list[str]) -> Part:
+def issue_hits(issues: list[str]) -> dict:
+    """For each strength, the issues whose wording names it (worked out once per profile)."""
+    lowered = [" ".join(issue.lower().replace("/", " ").replace(",", " ").split()) for issue in issues]
+    return {
+        strength: {i for i, text in enumerate(lowered) if _matches(text, words)}
+        for strength, words in STRENGTH_WORDS.items()
+    }
+
+
+def fit_part(issues: list[str], hits: dict, strengths: list[str], explain: bool = False) -> Part:
     if not issues:
         return Part("fit", 0.0, "The profile names no most important issues.")
+    matched = set()
+    for strength in strengths:
+        matched |= hits.get(strength, set())
+    fraction = len(matched) / len(issues)
+    if not explain:
+        return Part("fit", fraction, "")
     found = []
-    for issue in issues:
-        lowered = " ".join(issue.lower().replace("/", " ").replace(",", " ").split())
-        hits = [s for s in strengths if _matches(lowered, STRENGTH_WORDS.get(s, ()))]
-        if hits:
-            found.append((issue.splitlines()[0][:60], hits))
-    from .models import Strength
-
-    why = (
-        "; ".join(f"“{title}” ↔ {', '.join(Strength(h).label for h in hits)}" for title, hits in found)
-        if found
-        else "none of its strengths is named in the three issues"
-    )
-    return Part("fit", len(found) / len(issues), f"{len(found)} of {len(issues)} issues: {why}")
+    for i, issue in enumerate(issues):
+        names = [STRENGTH_LABELS[s] for s in strengths if i in hits.get(s, set())]
+        if names:
+            found.append(f"“{issue.splitlines()[0][:60]}” ↔ {', '.join(names)}")
+    why = "; ".join(found) if found else "none of its strengths is named in the three issues"
+    return Part("fit", fraction, f"{len(matched)} of {len(issues)} issues: {why}")
 
 
 def _measure(value, national) -> float | None:
@@ -173,7 +201,7 @@ def fsm_gap(results: dict):
     return non_fsm.five_ac_em - fsm.five_ac_em
 
 
-def results_part(results: dict, national: dict, year: int | None) -> Part:
+def results_part(results: dict, national: dict, year: int | None, explain: bool = False) -> Part:
     mine, theirs = results.get(PupilGroup.ALL), national.get(PupilGroup.ALL)
     if mine is None or theirs is None:
         return Part("results", 0.0, f"No results for {year}." if year else "No national figures yet.")
@@ -183,17 +211,19 @@ def results_part(results: dict, national: dict, year: int | None) -> Part:
         score = _measure(value, ref)
         if score is not None:
             scores.append(score)
-            notes.append(f"{label} {value}% vs {ref}%")
+            if explain:
+                notes.append(f"{label} {value}% vs {ref}%")
     gap, national_gap = fsm_gap(results), fsm_gap(national)
     if gap is not None and national_gap is not None:
         scores.append(_measure(national_gap, gap))  # a smaller gap than nationally scores above 0.5
-        notes.append(f"FSM gap {gap} points vs {national_gap} nationally")
+        if explain:
+            notes.append(f"FSM gap {gap} points vs {national_gap} nationally")
     if not scores:
         return Part("results", 0.0, f"No comparable measures for {year}.")
-    return Part("results", sum(scores) / len(scores), f"{year}: " + "; ".join(notes))
+    return Part("results", sum(scores) / len(scores), f"{year}: " + "; ".join(notes) if explain else "")
 
 
-def context_part(school, candidate) -> Part:
+def context_part(school, candidate, explain: bool = False) -> Part:
     scores, notes = [], []
     if school.percentage_fsm is not None and candidate.percentage_fsm is not None:
         diff = abs(float(school.percentage_fsm - candidate.percentage_fsm))
@@ -211,8 +241,11 @@ def context_part(school, candidate) -> Part:
         notes.append("size not known")
     same_phase = school.phase == candidate.phase
     scores.append(1.0 if same_phase else 0.0)
-    notes.append(f"{candidate.get_phase_display().lower()}{'' if same_phase else ' (different phase)'}")
-    return Part("context", sum(scores) / len(scores), "; ".join(notes))
+    fraction = sum(scores) / len(scores)
+    if not explain:
+        return Part("context", fraction, "")
+    notes.append(f"{PHASE_LABELS.get(candidate.phase, 'phase').lower()}{'' if same_phase else ' (different phase)'}")
+    return Part("context", fraction, "; ".join(notes))
 
 
 def distance_km(school, candidate) -> float | None:
@@ -221,30 +254,42 @@ def distance_km(school, candidate) -> float | None:
     return math.hypot(school.easting - candidate.easting, school.northing - candidate.northing) / 1000
 
 
-def distance_part(school, candidate) -> Part:
+def distance_part(school, candidate, explain: bool = False) -> Part:
     km = distance_km(school, candidate)
     if km is None:
         return Part("distance", 0.0, "Location not known (no Easting/Northing).")
-    return Part("distance", _clamp(1 - km / DISTANCE_ZERO_KM), f"{km:.1f} km in a straight line")
+    return Part("distance", _clamp(1 - km / DISTANCE_ZERO_KM), f"{km:.1f} km in a straight line" if explain else "")
 
 
-def capacity_part(register, in_use: int) -> Part:
+def capacity_part(register, in_use: int, explain: bool = False) -> Part:
     spare = max(0, register.capacity - in_use)
     fraction = spare / register.capacity if register.capacity else 0.0
-    return Part("capacity", fraction, f"{spare} of {register.capacity} places free")
+    return Part("capacity", fraction, f"{spare} of {register.capacity} places free" if explain else "")
 
 
-def ofsted_part(candidate) -> Part:
+def ofsted_part(candidate, explain: bool = False) -> Part:
     rating = candidate.ofsted_rating
-    label = candidate.get_ofsted_rating_display() if rating else "No rating"
-    return Part("ofsted", OFSTED_SCORES.get(rating, 0.0), label)
+    return Part("ofsted", OFSTED_SCORES.get(rating, 0.0), OFSTED_LABELS.get(rating, "No rating") if explain else "")
+
+
+def score_parts(data, register, explain: bool = False) -> list[Part]:
+    """The six parts of one candidate's score, with their words when `explain`."""
+    results = data.results.get(register.school_id, {})
+    return [
+        fit_part(data.issues, data.issue_hits, register.strengths, explain),
+        results_part(results, data.national, data.results_year, explain),
+        context_part(data.school, register.school, explain),
+        distance_part(data.school, register.school, explain),
+        capacity_part(register, data.in_use.get(register.school_id, 0), explain),
+        ofsted_part(register.school, explain),
+    ]
 
 
 def exclusions_of(data: MatchingData, register, results: dict, in_use: int) -> list[str]:
     """Why a candidate may not be chosen; empty when it may."""
     candidate, school = register.school, data.school
     reasons = []
-    if candidate.status == Status.CLOSED or candidate.closed_on:
+    if candidate.status == Status.CLOSED or candidate.closed_on is not None:
         reasons.append("Closed.")
     if not register.offering_support:
         reasons.append("Not offering support at present.")
@@ -259,7 +304,7 @@ def exclusions_of(data: MatchingData, register, results: dict, in_use: int) -> l
         reasons.append("Already partnering this school.")
     if candidate.pk in data.declined:
         reasons.append(f"Declined this profile on {data.declined[candidate.pk]:%d %B %Y}.")
-    if school.trust_name and candidate.trust_name.strip().lower() == school.trust_name.strip().lower():
+    if school.trust_name and (candidate.trust_name or "").strip().lower() == school.trust_name.strip().lower():
         reasons.append(f"Same trust ({school.trust_name}): conflict of interest.")
     sip = data.sip_of.get(school.pk)
     if sip is not None and data.sip_of.get(candidate.pk) == sip:
@@ -273,26 +318,23 @@ def _same_name(a: str, b: str) -> bool:
 
 def rank(data: MatchingData) -> list[Candidate]:
     """Every candidate on the register, scored: eligible ones first by score, then the excluded."""
+    data.issue_hits = issue_hits(data.issues)
     candidates = []
     for register in data.register:
         if register.school_id == data.school.pk:
             continue
-        results = data.results.get(register.school_id, {})
-        in_use = data.in_use.get(register.school_id, 0)
-        candidate = Candidate(
-            register=register,
-            parts=[
-                fit_part(data.issues, register.strengths),
-                results_part(results, data.national, data.results_year),
-                context_part(data.school, register.school),
-                distance_part(data.school, register.school),
-                capacity_part(register, in_use),
-                ofsted_part(register.school),
-            ],
-            exclusions=exclusions_of(data, register, results, in_use),
-            proposed_by_head=bool(data.proposed_name) and _same_name(data.proposed_name, register.school.name),
+        parts = score_parts(data, register)
+        candidates.append(
+            Candidate(
+                register=register,
+                data=data,
+                fractions={p.key: p.fraction for p in parts},
+                exclusions=exclusions_of(
+                    data, register, data.results.get(register.school_id, {}), data.in_use.get(register.school_id, 0)
+                ),
+                proposed_by_head=bool(data.proposed_name) and _same_name(data.proposed_name, register.school.name),
+            )
         )
-        candidates.append(candidate)
     candidates.sort(key=lambda c: (c.excluded, -c.total, c.school.name))
     for position, candidate in enumerate(c for c in candidates if not c.excluded):
         candidate.rank = position + 1

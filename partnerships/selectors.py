@@ -58,19 +58,107 @@ def register_for_matching():
         return list(SupportingSchool.objects.select_related("school", "school__la").order_by("school__name"))
 
 
+@dataclass
+class CandidateSchool:
+    """The fields of a register school that ranking reads; plain values, so 3,500 load quickly."""
+
+    pk: int
+    urn: str
+    name: str
+    la_name: str
+    status: str
+    closed_on: object
+    gaining_ground_joined: int | None
+    gaining_ground_left: int | None
+    trust_name: str
+    easting: int | None
+    northing: int | None
+    percentage_fsm: Decimal | None
+    number_of_pupils: int | None
+    phase: str
+    ofsted_rating: str
+
+    @property
+    def in_gaining_ground(self) -> bool:
+        return self.gaining_ground_joined is not None and self.gaining_ground_left is None
+
+    @property
+    def la(self):
+        return _LaName(self.la_name)
+
+
+@dataclass
+class _LaName:
+    name: str
+
+
+@dataclass
+class RegisterEntry:
+    pk: int
+    school_id: int
+    school: CandidateSchool
+    offering_support: bool
+    capacity: int
+    strengths: list
+    evidence: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+
+    def strength_labels(self) -> list[str]:
+        from .matching import STRENGTH_LABELS
+
+        return [STRENGTH_LABELS[code] for code in self.strengths if code in STRENGTH_LABELS]
+
+
+_SCHOOL_FIELDS = [f.name for f in CandidateSchool.__dataclass_fields__.values() if f.name not in ("pk", "la_name")]
+_REGISTER_FIELDS = ["offering_support", "capacity", "strengths", "evidence", "contact_name", "contact_email"]
+
+
+def register_entries() -> list[RegisterEntry]:
+    """The register as plain values for ranking (one query)."""
+    columns = ["pk", "school_id", "school__la__name", *(f"school__{f}" for f in _SCHOOL_FIELDS)]
+    columns += _REGISTER_FIELDS + ["contact_phone"]
+    with scopes_disabled():
+        rows = SupportingSchool.objects.order_by("school__name").values_list(*columns)
+    entries = []
+    for row in rows:
+        pk, school_id, la_name, *rest = row
+        school_values = dict(zip(_SCHOOL_FIELDS, rest[: len(_SCHOOL_FIELDS)], strict=True))
+        register_values = dict(zip([*_REGISTER_FIELDS, "contact_phone"], rest[len(_SCHOOL_FIELDS) :], strict=True))
+        school = CandidateSchool(pk=school_id, la_name=la_name, **school_values)
+        entries.append(RegisterEntry(pk=pk, school_id=school_id, school=school, **register_values))
+    return entries
+
+
+@dataclass
+class ResultRow:
+    five_ac_em: Decimal | None
+    progress_english: Decimal | None
+    progress_maths: Decimal | None
+
+
 def matching_data(profile) -> MatchingData:
     """Everything `matching.rank` reads for one profile, in a fixed number of queries."""
     school = profile.school
     with scopes_disabled():
-        register = register_for_matching()
+        register = register_entries()
         results_year = NationalAverage.objects.filter(group=PupilGroup.ALL).aggregate(y=Max("academic_year"))["y"]
-        national = {n.group: n for n in NationalAverage.objects.filter(academic_year=results_year)}
+        measures = ("five_ac_em", "progress_english", "progress_maths")
+        national = {
+            group: ResultRow(*values)
+            for group, *values in NationalAverage.objects.filter(academic_year=results_year).values_list(
+                "group", *measures
+            )
+        }
         results: dict = {}
-        rows = PerformanceResult.objects.filter(academic_year=results_year, group__in=RESULT_GROUPS).filter(
-            Q(school__supporting__isnull=False) | Q(school=school)
+        rows = (
+            PerformanceResult.objects.filter(academic_year=results_year, group__in=RESULT_GROUPS)
+            .filter(Q(school__supporting__isnull=False) | Q(school=school))
+            .values_list("school_id", "group", *measures)
         )
-        for row in rows:
-            results.setdefault(row.school_id, {})[row.group] = row
+        for school_id, group, *values in rows:
+            results.setdefault(school_id, {})[group] = ResultRow(*values)
         in_use = {
             row["partner_school"]: row["n"]
             for row in MatchProposal.objects.filter(

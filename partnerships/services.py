@@ -106,9 +106,9 @@ def match_propose(
             la=profile.school.la,
             profile=profile,
             school=profile.school,
-            partner_school=chosen.school,
+            partner_school_id=chosen.school.pk,
             matching_body=body,
-            recommended_school=top.school if top else None,
+            recommended_school_id=top.school.pk if top else None,
             chosen_rank=chosen.rank,
             score=chosen.snapshot(),
             reason_not_top=reason_not_top.strip() if top and top.school.pk != partner_school_id else "",
@@ -117,7 +117,7 @@ def match_propose(
             checks_notes=checks_notes.strip(),
             proposed_by=actor,
         )
-        proposal.full_clean()
+        proposal.full_clean(exclude=["partner_school", "recommended_school"])
         try:
             with transaction.atomic():
                 proposal.save()

@@ -217,9 +217,10 @@ def _ledger(partnership, lines) -> None:
                 "amount": Decimal(amount),
                 "purpose": purpose,
                 "recorded_by": who,
-                "recorded_as": {"partner-days": "Partner school headteacher", "consultant-days": "SSAT consultant head"}.get(
-                    kind, "Headteacher"
-                ),
+                "recorded_as": {
+                    "partner-days": "Partner school headteacher",
+                    "consultant-days": "SSAT consultant head",
+                }.get(kind, "Headteacher"),
             },
         )
 
@@ -236,7 +237,7 @@ def seed_partnerships(person) -> list[tuple[str, str]]:
     orwell, stour = suffolk_schools["830401"], suffolk_schools["830402"]
 
     partner_head = person("partner-head.935@demo.test", "Ruth Aldous")
-    Membership.objects.get_or_create(user=partner_head, role=Role.HEADTEACHER, la=suffolk, school=orwell)
+    Membership.objects.get_or_create(user=partner_head, role=Role.PARTNER_HEAD, la=suffolk, school=orwell)
     stour_head = person("head.830402@demo.test", "Ben Clarke")
     Membership.objects.get_or_create(user=stour_head, role=Role.HEADTEACHER, la=suffolk, school=stour)
     consultant = person("consultant-head@demo.test", "Carol Whitby")
