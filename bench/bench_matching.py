@@ -1,6 +1,7 @@
-"""Time ranking partner-school candidates for one profile (10 and 3,500 on the register) against
-the school list page of 3,500 schools; count the queries. The candidates page should stay within
-2x the school list.
+"""Time ranking partner-school candidates for one profile, with 10 and 3,500 on the register.
+
+Compared with the school list page of 3,500 schools, with query counts; the candidates page
+should stay within 2x the school list.
 
 .venv/bin/python bench/bench_matching.py
 """
