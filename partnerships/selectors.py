@@ -334,11 +334,18 @@ def get_partnership_for_user(request, partnership_id: int) -> PartnershipAccess:
 
 
 def partnerships_for(user) -> list[Partnership]:
-    """The partnerships a person has a part in, for their home page (a few queries, any LA)."""
+    """The partnerships a person has a part in, for their list page (a few queries, any LA)."""
     memberships = memberships_of(user)
     school_ids = {m.school_id for m in memberships if m.role in (Role.HEADTEACHER, Role.PARTNER_HEAD)}
+    school_ids |= {m.school_id for m in memberships if m.role == Role.GOVERNOR and m.is_chair}
     national = {m.role for m in memberships if m.national_body_id}
     query = Q(partner_school_id__in=school_ids) | Q(school_id__in=school_ids)
+    if any(m.role == Role.SIP for m in memberships):
+        from visits.models import SipAssignment
+
+        with scopes_disabled():
+            sip_schools = SipAssignment.objects.filter(sip=user, academic_year=current_academic_year())
+            query |= Q(school_id__in=sip_schools.values("school_id"))
     if Role.CONSULTANT_HEAD in national:
         query |= Q(consultant_head=user)
     if Role.PARTNERSHIP_COORDINATOR in national:
