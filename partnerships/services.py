@@ -14,7 +14,7 @@ from django_scopes import scope, scopes_disabled
 from audit.models import Action
 from audit.services import audit_record
 from sipportal.errors import DomainError
-from tenancy.academic_year import academic_year_label, current_academic_year
+from tenancy.academic_year import academic_year_dates, academic_year_label, current_academic_year
 
 from .models import (
     FocusArea,
@@ -527,6 +527,11 @@ def ledger_line_add(
     partnership = access.partnership
     if on > timezone.localdate():
         raise PartnershipError("Record support once it has happened: the date is in the future.", field="on")
+    start, end = academic_year_dates(partnership.academic_year)
+    if not start <= on <= end:
+        raise PartnershipError(
+            f"The date must be in the partnership's year, {academic_year_label(partnership.academic_year)}.", field="on"
+        )
     line = LedgerLine(
         la=partnership.la,
         school=partnership.school,

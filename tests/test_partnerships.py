@@ -525,3 +525,30 @@ def test_queue_candidates_and_ledger_cost_the_same_queries_at_10_and_3500_candid
         SchoolFactory.create_batch(20, la=world.a.la, gaining_ground_joined=2026)
     assert _queries(client, ledger) == before
     assert partnership.pk
+
+
+def test_the_sip_overview_lists_form2_waiting_for_approval(client, world, match):
+    partnership = _partnership(world, match)
+    plan = _ready_plan(world, match, partnership)
+    with scope(la=world.a.la.pk):
+        services.form2_transition(
+            actor=world.a.head,
+            access=_access(world.a.head, partnership),
+            plan=plan,
+            name="agree",
+            lock_version=plan.lock_version,
+        )
+    client.force_login(world.a.sip)
+    page = client.get(f"/la/{world.a.la.code}/").content.decode()
+    assert "Form 2 of Norfolk High School is waiting for you to approve it" in page
+
+
+def test_ledger_lines_outside_the_partnerships_year_are_refused(client, world, match):
+    partnership = _partnership(world, match)
+    client.force_login(match.partner_head)
+    url = reverse("partnerships:ledger", args=[partnership.pk])
+    line = {"kind": "partner-days", "on": "2026-08-10", "amount": "1", "purpose": "General support"}
+    response = client.post(url, line)
+    assert response.status_code == 400 and "in the partnership&#x27;s year, 2026/27" in response.content.decode()
+    assert client.post(url, line | {"on": "2027-01-10"}).status_code == 400  # the future
+    assert client.post(url, line | {"amount": "=1+1"}).status_code == 400
