@@ -21,9 +21,9 @@ COPY pyproject.toml README.md ./
 RUN pip install .
 COPY . .
 COPY --from=assets /app/static/govuk ./static/govuk
-# collectstatic reads the settings, which insist on real secrets in production; these two
-# placeholders exist only for this build step.
-RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+# collectstatic reads the settings, which insist on real secrets and services in production;
+# these placeholders exist only for this build step (nothing connects to them).
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DATABASE_URL=postgres://collectstatic-only/none REDIS_URL=redis://collectstatic-only/0 python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 --home /app sip \
     && mkdir -p /app/media && chown sip /app/media
 USER sip

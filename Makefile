@@ -56,4 +56,4 @@ lint: python-packages
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) node_modules static/govuk staticfiles db.sqlite3 test.sqlite3 build *.egg-info
+	rm -rf $(VENV) node_modules static/govuk staticfiles db.sqlite3* test.sqlite3 test_sip_portal.sqlite3* build *.egg-info

@@ -2,8 +2,6 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
-from audit.models import Action
-from audit.services import audit_record
 from schools.models import School
 from sipportal.forms import GovukFormMixin
 
@@ -32,12 +30,9 @@ class QueuedPasswordResetForm(GovukFormMixin, PasswordResetForm):
     )
 
     def save(self, *args, request=None, **kwargs):
-        from .tasks import send_password_reset_email
+        from .services import password_reset_request
 
-        email = self.cleaned_data["email"]
-        audit_record(action=Action.PASSWORD_RESET_REQUESTED, request=request, actor_email=email[:254])
-        for user in self.get_users(email):
-            send_password_reset_email.delay_on_commit(user.pk)
+        password_reset_request(email=self.cleaned_data["email"], request=request)
 
 
 class PlaceForm(GovukFormMixin, forms.Form):

@@ -7,9 +7,9 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django_scopes import ScopedManager
 
 from tenancy.models import Region
+from tenancy.scoping import ScopedManager
 
 
 class Role(models.TextChoices):

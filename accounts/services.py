@@ -1,15 +1,18 @@
 """Changes to people, memberships and invitations. Each writes its audit record."""
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record
+from sipportal.client_address import client_address
 from sipportal.errors import DomainError
 
 from .models import LA_ROLES, SCHOOL_ROLES, Invitation, Membership, Role
@@ -234,3 +237,51 @@ def membership_remove(*, actor, membership: Membership, request=None) -> None:
         },
     )
     membership.delete()
+
+
+def _within_limit(key: str, limit: int, window: int) -> bool:
+    """Count one more request under `key` in a fixed window; False once the limit is passed."""
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+@transaction.atomic
+def password_reset_request(*, email: str, request) -> bool:
+    """Send a reset link to the account with this email, unless asked too often.
+
+    Limited per address (so nobody can fill a person's inbox) and per client (so nobody can
+    probe many addresses); the caller answers the same whatever happened, so the answer tells
+    nothing about accounts or limits. Returns whether an email was queued for sending.
+    """
+    from .tasks import send_password_reset_email
+
+    email = email.strip().lower()
+    window = settings.PASSWORD_RESET_THROTTLE_SECONDS
+    # Both counters move on every request, so a throttled client cannot keep trying addresses.
+    address_ok = _within_limit(
+        f"password-reset:address:{hashlib.sha256(email.encode()).hexdigest()}",
+        settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+        window,
+    )
+    client_ok = _within_limit(
+        f"password-reset:client:{client_address(request)}", settings.PASSWORD_RESET_LIMIT_PER_CLIENT, window
+    )
+    allowed = address_ok and client_ok
+    audit_record(
+        action=Action.PASSWORD_RESET_REQUESTED,
+        request=request,
+        actor_email=email[:254],
+        detail={} if allowed else {"throttled": True},
+    )
+    if not allowed:
+        return False
+    # As Django's own reset form: active accounts that have a password to reset.
+    users = [user for user in User.objects.filter(email__iexact=email, is_active=True) if user.has_usable_password()]
+    for user in users:
+        send_password_reset_email.delay_on_commit(user.pk)
+    return bool(users)

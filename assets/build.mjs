@@ -21,6 +21,12 @@ const css = sass.compile(join(root, "assets", "scss", "main.scss"), {
 if (/GDS Transport|@font-face/.test(css.css)) {
   throw new Error("the stylesheet must not carry the GDS Transport font");
 }
+// Nothing under static/govuk/assets/ is shipped: a url() to it would break collectstatic's
+// manifest storage in the production build.
+const urls = css.css.match(/url\((?!["']?data:)[^)]*\)/g);
+if (urls) {
+  throw new Error(`the stylesheet must not reference files the build does not ship: ${urls.join(", ")}`);
+}
 writeFileSync(join(out, "sip-portal.css"), css.css);
 
 copyFileSync(join(frontend, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django_scopes import ScopedManager
+
+from tenancy.scoping import ScopedManager
 
 
 class Action(models.TextChoices):

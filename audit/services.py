@@ -4,14 +4,9 @@ from typing import Any
 
 from django.db import models
 
+from sipportal.client_address import client_address
+
 from .models import Action, AuditEvent
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    # With PROXY_COUNT set, axes' ipware already resolved the client address.
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
 
 
 def audit_record(
@@ -29,7 +24,9 @@ def audit_record(
         actor = request.user
     if la is None and obj is not None:
         la = getattr(obj, "la", None)
-    return AuditEvent.objects.create(
+    # Events happen inside an LA's pages and outside any (sign-in, national pages): the row carries
+    # its own LA, so writing it needs no scope.
+    return AuditEvent.objects.with_scopes_disabled().create(
         action=action,
         actor=actor,
         actor_email=actor.email if actor is not None else actor_email,
@@ -37,6 +34,6 @@ def audit_record(
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:300] if obj is not None else "",
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         detail=detail or {},
     )

@@ -58,3 +58,11 @@ def profiles_for_matching(membership: Membership, year: int | None = None):
 def matching_years(membership: Membership) -> list[int]:
     """The academic years with profiles submitted to this matching body."""
     return sorted(set(profiles_for_matching(membership).order_by().values_list("academic_year", flat=True).distinct()))
+
+
+def priorities_of_profile_for_matching(membership: Membership, profile):
+    """The priorities of one profile from this matching body's queue (see `profiles_for_matching`)."""
+    from priorities.models import ProfilePriority
+
+    la_ids = list(las_served_by(membership).values_list("pk", flat=True))
+    return ProfilePriority.objects.with_scope(la=la_ids).filter(profile=profile)

@@ -8,7 +8,13 @@ from accounts.access import memberships_of
 from accounts.models import NATIONAL_ROLES, Role
 from tenancy.academic_year import academic_year_label, year_from_request, year_links
 
-from .selectors import gaining_ground_schools_for, las_served_by, matching_years, profiles_for_matching
+from .selectors import (
+    gaining_ground_schools_for,
+    las_served_by,
+    matching_years,
+    priorities_of_profile_for_matching,
+    profiles_for_matching,
+)
 
 
 def get_national_membership(request, body: str):
@@ -110,7 +116,7 @@ def profile(request, body, profile_id):
         {
             "membership": membership,
             "profile": found,
-            "priorities": found.priorities.all(),
+            "priorities": priorities_of_profile_for_matching(membership, found),
             "candidates": shown,
             "excluded": excluded[:SHOWN_EXCLUDED],
             "excluded_more": max(0, len(excluded) - SHOWN_EXCLUDED),

@@ -8,7 +8,8 @@ partner school may be in another LA: its people reach the partnership only throu
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django_scopes import ScopedManager
+
+from tenancy.scoping import ScopedManager
 
 
 class Strength(models.TextChoices):
@@ -193,6 +194,8 @@ class FocusArea(models.Model):
     starts_on = models.DateField("start")
     ends_on = models.DateField("end")
 
+    objects = ScopedManager(la="plan__partnership__la")
+
     class Meta:
         ordering = ["position"]
         constraints = [
@@ -212,6 +215,8 @@ class Strategy(models.Model):
     starts_on = models.DateField("start")
     ends_on = models.DateField("end")
 
+    objects = ScopedManager(la="focus_area__plan__partnership__la")
+
     class Meta:
         ordering = ["starts_on", "pk"]
         verbose_name_plural = "strategies"
@@ -229,6 +234,8 @@ class Form2Event(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=30)
     comment = models.TextField(blank=True)
+
+    objects = ScopedManager(la="plan__partnership__la")
 
     class Meta:
         ordering = ["at", "pk"]

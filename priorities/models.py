@@ -2,7 +2,8 @@
 
 from django.db import models
 from django.db.models import F, Q
-from django_scopes import ScopedManager
+
+from tenancy.scoping import ScopedManager
 
 
 class Priority(models.Model):
@@ -96,6 +97,8 @@ class ProfilePriority(models.Model):
     most_important = models.BooleanField("one of the three most important issues", default=False)
     outline = models.TextField("outline of how the school intends to tackle it", blank=True)
 
+    objects = ScopedManager(la="profile__school__la")
+
     class Meta:
         ordering = ["position"]
         constraints = [
@@ -116,6 +119,8 @@ class ProfileEvent(models.Model):
     actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=30)
     comment = models.TextField(blank=True)
+
+    objects = ScopedManager(la="profile__school__la")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -157,6 +162,8 @@ class Milestone(models.Model):
     due_on = models.DateField("due", null=True, blank=True)
     done_on = models.DateField(null=True, blank=True)
 
+    objects = ScopedManager(la="action__priority__school__la")
+
     class Meta:
         ordering = ["due_on", "pk"]
 
@@ -172,6 +179,8 @@ class RagReview(models.Model):
     reason = models.TextField()
     reviewed_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(la="action__priority__school__la")
 
     class Meta:
         ordering = ["-reviewed_at", "-pk"]

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
-from django_scopes import ScopedManager
+
+from tenancy.scoping import ScopedManager
 
 
 class Phase(models.TextChoices):

@@ -1,10 +1,11 @@
-"""Resolve the tenant from the URL and run the whole request inside its scope."""
+"""Middleware every app shares: the tenant scope from the URL, and no caching of private pages."""
 
 import logging
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
 from django_scopes import scope, scopes_disabled
 
 from accounts.access import access_for
@@ -51,3 +52,22 @@ class TenantScopeMiddleware:
         request.access = access
         with scope(la=la.pk):
             return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Nothing shown to a signed-in person is kept by a browser or a proxy cache.
+
+    Pages and downloads carry a school's records; on a shared computer the browser's cache (and
+    its back button) would otherwise keep them after sign-out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Replaces a view's `public`; `no-store` outweighs any max-age it set.
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -55,7 +55,11 @@ if ENVIRONMENT not in ("development", "production"):
 PRODUCTION = ENVIRONMENT == "production"
 
 
-def required_in_production(name: str, development_default: str) -> str:
+# What production refuses to start without (docker-compose.yml, .ci/run and README list the same).
+REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
+
+
+def required_in_production(name: str, development_default: str | None) -> str | None:
     value = env_str(name)
     if value is None:
         if PRODUCTION:
@@ -107,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sipportal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -134,13 +139,26 @@ TEMPLATES = [
     },
 ]
 
+# SQLite (the embedded default) is shared by every request of the demo server: WAL lets readers
+# work while one person writes; IMMEDIATE transactions take the write lock at BEGIN, so a second
+# writer waits for the busy timeout instead of failing with "database is locked" when a
+# transaction that has read turns into a write.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+# Production never falls back to the embedded SQLite file.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        required_in_production("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -159,6 +177,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
+# Reset emails per address, and reset requests per client address, within the window.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env_int("PASSWORD_RESET_LIMIT_PER_CLIENT", 20)
+PASSWORD_RESET_THROTTLE_SECONDS = 60 * 60
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
 # Lockout after repeated failures for the same account from the same address.
@@ -170,7 +192,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# Proxies in front of the web process, each appending to X-Forwarded-For. One function turns
+# that into the client's address for lockouts and for the audit log.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT={PROXY_COUNT}: use 0 or more")
+AXES_CLIENT_IP_CALLABLE = "sipportal.client_address.client_address"
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True
@@ -178,6 +205,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Health probes come from inside the deployment over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
@@ -238,8 +267,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SIP Portal <no-reply@sip-portal.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Background work. Without REDIS_URL there is no broker: tasks run in-process, at once.
-REDIS_URL = env_str("REDIS_URL")
+# Background work. Without REDIS_URL there is no broker: tasks run in-process, at once (never in
+# production, where tasks must reach the workers).
+REDIS_URL = required_in_production("REDIS_URL", None)
 # The cache carries import progress from workers to web processes, so with workers it must be
 # shared: Redis. Without REDIS_URL everything runs in one process and memory is enough.
 CACHES = {

@@ -16,7 +16,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sippor
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 from .settings import *  # noqa: E402, F403
-from .settings import BASE_DIR, DATABASES, env_bool  # noqa: E402
+from .settings import BASE_DIR, DATABASES, SQLITE_OPTIONS, env_bool  # noqa: E402
 
 
 def _answers(url: str, default_port: int) -> bool:
@@ -36,7 +36,19 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" and not _answe
     if REQUIRE_SERVICES:
         raise SystemExit(f"PostgreSQL does not answer at {_database_url} and SIP_TEST_REQUIRE_SERVICES is set")
     print(f"NOTE: PostgreSQL does not answer at {_database_url}; the tests run on SQLite.", file=sys.stderr)  # noqa: T201  (said plainly, once)
-    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "test.sqlite3"}
+    DATABASES["default"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "test.sqlite3",
+        "OPTIONS": SQLITE_OPTIONS,
+    }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A test database in a file, as the demo's: an in-memory one shares its cache between
+    # connections and answers "table is locked" at once to the worker thread of tests/test_worker.py
+    # instead of waiting, whatever the busy timeout.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(DATABASES["default"]["NAME"]).with_name("test_sip_portal.sqlite3"))
+    }
 
 REDIS_AVAILABLE = _answers(_redis_url, 6379)
 if not REDIS_AVAILABLE:

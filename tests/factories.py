@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from accounts.models import Invitation, Membership, Role, User
 from priorities.models import PlanAction, Priority, PriorityProfile, ProfilePriority
@@ -14,7 +15,20 @@ from visits.models import NextStep, SipAssignment, Visit
 PASSWORD = "correct horse battery staple"
 
 
-class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+class ModelFactory(factory.django.DjangoModelFactory):
+    """Test data is made outside any LA's scope, as the tests' own setup: the scoped managers
+    refuse writes without a scope, so a factory writes with scopes disabled."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with scopes_disabled():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class LocalAuthorityFactory(ModelFactory):
     class Meta:
         model = LocalAuthority
         django_get_or_create = ("code",)
@@ -25,7 +39,7 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     challenge_area = ChallengeArea.NONE
 
 
-class NationalBodyFactory(factory.django.DjangoModelFactory):
+class NationalBodyFactory(ModelFactory):
     class Meta:
         model = NationalBody
         django_get_or_create = ("kind",)
@@ -34,7 +48,7 @@ class NationalBodyFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda o: NationalBody.Kind(o.kind).label)
 
 
-class SchoolFactory(factory.django.DjangoModelFactory):
+class SchoolFactory(ModelFactory):
     class Meta:
         model = School
 
@@ -43,7 +57,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"School {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
@@ -54,7 +68,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(ModelFactory):
     class Meta:
         model = Membership
 
@@ -64,7 +78,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     school = None
 
 
-class SipAssignmentFactory(factory.django.DjangoModelFactory):
+class SipAssignmentFactory(ModelFactory):
     class Meta:
         model = SipAssignment
 
@@ -73,7 +87,7 @@ class SipAssignmentFactory(factory.django.DjangoModelFactory):
     academic_year = factory.LazyFunction(current_academic_year)
 
 
-class InvitationFactory(factory.django.DjangoModelFactory):
+class InvitationFactory(ModelFactory):
     class Meta:
         model = Invitation
 
@@ -83,7 +97,7 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=7))
 
 
-class DataImportFactory(factory.django.DjangoModelFactory):
+class DataImportFactory(ModelFactory):
     class Meta:
         model = DataImport
 
@@ -94,7 +108,7 @@ class DataImportFactory(factory.django.DjangoModelFactory):
     file = factory.django.FileField(filename="edubasealldata20261101.csv", data=b"URN\n")
 
 
-class PerformanceResultFactory(factory.django.DjangoModelFactory):
+class PerformanceResultFactory(ModelFactory):
     class Meta:
         model = PerformanceResult
 
@@ -102,7 +116,7 @@ class PerformanceResultFactory(factory.django.DjangoModelFactory):
     academic_year = 2024
 
 
-class PriorityFactory(factory.django.DjangoModelFactory):
+class PriorityFactory(ModelFactory):
     class Meta:
         model = Priority
 
@@ -113,7 +127,7 @@ class PriorityFactory(factory.django.DjangoModelFactory):
     ends_on = datetime.date(2027, 7, 31)
 
 
-class VisitFactory(factory.django.DjangoModelFactory):
+class VisitFactory(ModelFactory):
     class Meta:
         model = Visit
 
@@ -125,7 +139,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
     summary = "Agreed with the headteacher."
 
 
-class NextStepFactory(factory.django.DjangoModelFactory):
+class NextStepFactory(ModelFactory):
     class Meta:
         model = NextStep
 
@@ -135,7 +149,7 @@ class NextStepFactory(factory.django.DjangoModelFactory):
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
 
 
-class ProfileFactory(factory.django.DjangoModelFactory):
+class ProfileFactory(ModelFactory):
     class Meta:
         model = PriorityProfile
 
@@ -149,7 +163,7 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     sip_email = "sip@example.org"
 
 
-class ProfilePriorityFactory(factory.django.DjangoModelFactory):
+class ProfilePriorityFactory(ModelFactory):
     class Meta:
         model = ProfilePriority
 
@@ -161,7 +175,7 @@ class ProfilePriorityFactory(factory.django.DjangoModelFactory):
     ends_on = datetime.date(2027, 7, 1)
 
 
-class PlanActionFactory(factory.django.DjangoModelFactory):
+class PlanActionFactory(ModelFactory):
     class Meta:
         model = PlanAction
 

@@ -113,7 +113,8 @@ def test_a_new_profile_is_filled_with_what_the_portal_knows(client, world):
         "01603 111111",
     )
     assert profile.sip_email == world.a.sip.email
-    assert [r.priority for r in profile.priorities.all()] == ["Maths for FSM boys"]
+    with scope(la=world.a.la.pk):
+        assert [r.priority for r in profile.priorities.all()] == ["Maths for FSM boys"]
     page = client.get(p("profile", world, profile.pk)).content.decode()
     assert "govuk-task-list" in page and "Priorities and key focus areas" in page
 
@@ -235,7 +236,7 @@ def test_the_rules_of_the_workflow(client, world, bodies):
     response = client.post(p("profile-check", world, profile.pk), {"transition": "new-version"})
     with scope(la=world.a.la.pk):
         latest = PriorityProfile.objects.filter(school=world.a.school).order_by("-version_number").first()
-    assert latest.version_number == 2 and latest.state == "draft" and latest.priorities.count() == 4
+        assert latest.version_number == 2 and latest.state == "draft" and latest.priorities.count() == 4
     assert response["Location"] == p("profile", world, latest.pk)
     profile.refresh_from_db()
     assert profile.state == "submitted"

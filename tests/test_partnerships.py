@@ -18,7 +18,6 @@ from partnerships.selectors import partnership_access, ranked_candidates
 from partnerships.views import neutralise
 from schools.models import School
 from tenancy.models import NationalBody
-from visits.models import SipAssignment
 
 from .factories import MembershipFactory, SchoolFactory, SipAssignmentFactory, UserFactory
 from .partnership_world import build_match, result, strategy_rows, supporting
@@ -494,7 +493,6 @@ def _many_candidates(count: int, la) -> None:
             ]
         )
         SupportingSchool.objects.bulk_create([SupportingSchool(school=s, strengths=["maths"]) for s in schools])
-        SipAssignment.objects.bulk_create([])
 
 
 def _queries(client, url) -> int:

@@ -1,5 +1,8 @@
 import pytest
+import time_machine
+from django.apps import apps
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -8,6 +11,14 @@ from audit.models import Action, AuditEvent
 from tenancy.management.commands.seed_demo import DEMO_PASSWORD
 
 from .factories import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    # Password-reset limits live in the cache, which outlives one test in this process.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def sign_in(client, email, password, **extra):
@@ -147,9 +158,16 @@ DEMO_HOMES = {
 }
 
 
+def _row_counts() -> dict[str, int]:
+    with scopes_disabled():
+        return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
 def test_every_demo_account_signs_in_and_lands_on_its_home(client, db):
     call_command("seed_demo", stdout=open("/dev/null", "w"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # idempotent: nothing doubles
+    first = _row_counts()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert _row_counts() == first  # running the seed again adds nothing
     for email, home in DEMO_HOMES.items():
         client.logout()
         assert sign_in(client, email, DEMO_PASSWORD).status_code == 302, email
@@ -165,3 +183,97 @@ def test_every_demo_account_signs_in_and_lands_on_its_home(client, db):
     sign_in(client, "head.926@demo.test", DEMO_PASSWORD)
     assert client.get("/la/302/").status_code == 404
     assert client.get("/la/302/schools/830101/").status_code == 404
+
+
+def audit_addresses(action):
+    with scopes_disabled():
+        return set(AuditEvent.objects.filter(action=action).values_list("ip_address", flat=True))
+
+
+PROXY = "10.8.0.2"
+
+
+def test_behind_a_proxy_failures_lock_that_client_only_and_the_audit_log_names_it(client, world, settings):
+    settings.PROXY_COUNT = 1
+    email = world.a.head.email
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # Whatever the client writes into the header itself stays left of what the proxy appends.
+        sign_in(client, email, "wrong", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}, 203.0.113.5")
+    locked = sign_in(client, email, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert locked.status_code == 429
+    assert audit_addresses(Action.SIGN_IN_FAILED) == {"203.0.113.5"}
+    assert audit_addresses(Action.LOCKED_OUT) == {"203.0.113.5"}
+    # Another client through the same proxy signs in to the same account, and is recorded as itself.
+    assert sign_in(client, email, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.6").status_code == 302
+    assert audit_addresses(Action.SIGN_IN) == {"203.0.113.6"}
+
+
+def test_with_two_proxies_the_client_is_the_second_address_from_the_right(client, world, settings):
+    settings.PROXY_COUNT = 2
+    forwarded = "1.1.1.1, 203.0.113.7, 10.8.0.1"
+    sign_in(client, world.a.head.email, "wrong", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    assert audit_addresses(Action.SIGN_IN_FAILED) == {"203.0.113.7"}
+
+
+def test_without_a_proxy_a_forged_forwarded_header_buys_no_attempts_and_is_not_recorded(client, world, settings):
+    settings.PROXY_COUNT = 0
+    email = world.a.head.email
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, email, "wrong", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}")
+    locked = sign_in(client, email, PASSWORD, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.99")
+    assert locked.status_code == 429
+    assert audit_addresses(Action.SIGN_IN_FAILED) == {"10.0.0.1"}
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded"),
+    [(1, "not-an-address"), (1, "203.0.113.9, <script>"), (2, "203.0.113.9"), (1, "")],
+    ids=["garbled", "garbled-last", "shorter-than-the-chain", "empty"],
+)
+def test_a_forwarded_header_that_cannot_be_read_falls_back_to_the_connection_address(
+    client, world, settings, proxies, forwarded
+):
+    settings.PROXY_COUNT = proxies
+    response = sign_in(client, world.a.head.email, "wrong", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    assert response.status_code == 200
+    assert audit_addresses(Action.SIGN_IN_FAILED) == {PROXY}
+
+
+def reset(client, email, **extra):
+    return client.post(reverse("accounts:password-reset"), {"email": email}, **extra)
+
+
+def test_ten_reset_requests_for_one_address_send_only_the_allowed_emails_and_answer_alike(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    with time_machine.travel("2026-11-20 10:00:00Z", tick=False), django_capture_on_commit_callbacks(execute=True):
+        answers = [reset(client, world.a.head.email, REMOTE_ADDR=f"10.1.0.{n}") for n in range(10)]
+    assert len(mail.outbox) == settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+    # Throttled or not, the person sees the same page: it tells nothing about the account or the limit.
+    assert {(r.status_code, r["Location"]) for r in answers} == {(302, reverse("accounts:password-reset-done"))}
+    with scopes_disabled():
+        requests = AuditEvent.objects.filter(action=Action.PASSWORD_RESET_REQUESTED)
+        assert requests.count() == 10
+        assert requests.filter(detail__throttled=True).count() == 10 - settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+    # Another address is not held back by this one's limit, and an hour later this one works again.
+    with time_machine.travel("2026-11-20 10:00:01Z", tick=False), django_capture_on_commit_callbacks(execute=True):
+        reset(client, world.a.governor.email, REMOTE_ADDR="10.1.1.1")
+    assert mail.outbox[-1].to == [world.a.governor.email]
+    with time_machine.travel("2026-11-20 11:00:05Z", tick=False), django_capture_on_commit_callbacks(execute=True):
+        reset(client, world.a.head.email, REMOTE_ADDR="10.1.0.1")
+    assert len(mail.outbox) == settings.PASSWORD_RESET_LIMIT_PER_ADDRESS + 2
+
+
+def test_one_client_asking_for_many_addresses_is_throttled_too(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    settings.PASSWORD_RESET_LIMIT_PER_CLIENT = 4
+    people = [world.a.head, world.a.governor, world.a.sip, world.a.la_admin, world.b.head, world.b.governor]
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [reset(client, person.email, REMOTE_ADDR="10.2.0.1") for person in people]
+    assert [m.to[0] for m in mail.outbox] == [person.email for person in people[:4]]
+    assert {r["Location"] for r in answers} == {reverse("accounts:password-reset-done")}
+    # Someone else's computer is not affected.
+    with django_capture_on_commit_callbacks(execute=True):
+        reset(client, world.b.governor.email, REMOTE_ADDR="10.2.0.2")
+    assert mail.outbox[-1].to == [world.b.governor.email]

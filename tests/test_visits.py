@@ -209,7 +209,8 @@ def test_amending_a_finalised_visit_needs_a_reason_and_keeps_the_history(client,
         == 302
     )
     visit.refresh_from_db()
-    [amendment] = visit.amendments.all()
+    with scope(la=world.a.la.pk):
+        [amendment] = visit.amendments.all()
     assert visit.summary == "Second version" and visit.state == "final"
     assert amendment.reason == "Typo in the summary" and amendment.before["summary"] == "First version"
     client.force_login(world.a.head)

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django_scopes import ScopedManager
+
+from tenancy.scoping import ScopedManager
 
 STANDARD_DAYS = Decimal("5")
 GAINING_GROUND_EXTRA_DAYS = Decimal("4")
@@ -106,6 +107,8 @@ class VisitPerson(models.Model):
     name = models.CharField(max_length=150)
     role = models.CharField(max_length=150)
 
+    objects = ScopedManager(la="visit__assignment__school__la")
+
     class Meta:
         ordering = ["pk"]
 
@@ -134,6 +137,8 @@ class PriorityEvaluation(models.Model):
     cause = models.CharField("cause of slippage", max_length=20, choices=Cause.choices, blank=True)
     response = models.TextField("what will be done about it", blank=True)
 
+    objects = ScopedManager(la="visit__assignment__school__la")
+
     class Meta:
         ordering = ["priority__position", "priority__pk"]
         constraints = [
@@ -154,6 +159,8 @@ class BrokeredSupport(models.Model):
     provider = models.CharField("from whom", max_length=200)
     days = models.DecimalField(max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0"))])
 
+    objects = ScopedManager(la="visit__assignment__school__la")
+
     class Meta:
         ordering = ["pk"]
 
@@ -169,6 +176,8 @@ class NextStep(models.Model):
     owner = models.CharField("owner (one named person)", max_length=150)
     due_on = models.DateField("due")
     done_on = models.DateField(null=True, blank=True)
+
+    objects = ScopedManager(la="visit__assignment__school__la")
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -186,6 +195,8 @@ class VisitAmendment(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.TextField()
     before = models.JSONField(default=dict)
+
+    objects = ScopedManager(la="visit__assignment__school__la")
 
     class Meta:
         ordering = ["at", "pk"]

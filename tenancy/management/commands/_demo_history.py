@@ -92,6 +92,8 @@ def seed_year(assignment: SipAssignment, head_name: str, *, matching_body=None, 
     label = academic_year_label(year)
     picks = rng.sample(PRIORITY_POOL, 3)
     priorities = []
+    # Every random draw happens on every run, so a second run finds the same rows.
+    rags = [rng.choice(["green", "amber", "red"] if finished else ["green", "amber"]) for _ in picks]
     for position, (title, focus, action_text, owner, criterion) in enumerate(picks, start=1):
         priority, created = Priority.objects.get_or_create(
             school=school,
@@ -119,7 +121,7 @@ def seed_year(assignment: SipAssignment, head_name: str, *, matching_body=None, 
                 due_on=datetime.date(year, 12, 12),
                 done_on=datetime.date(year, 12, 10) if finished else None,
             )
-            rag = rng.choice(["green", "amber", "red"] if finished else ["green", "amber"])
+            rag = rags[position - 1]
             reason = {"green": "On track at the review.", "amber": "Behind by a few weeks.", "red": "Not started."}[rag]
             RagReview.objects.create(action=action, rag=rag, reason=reason, reviewed_by=sip)
             action.rag, action.rag_reason = rag, reason
