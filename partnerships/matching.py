@@ -71,7 +71,7 @@ RESULT_MEASURES = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Part:
     key: str
     fraction: float
@@ -104,6 +104,7 @@ class Candidate:
     exclusions: list[str] = field(default_factory=list)
     proposed_by_head: bool = False
     rank: int | None = None
+    score: float = 0.0
     _parts: list | None = None
 
     @property
@@ -118,7 +119,7 @@ class Candidate:
 
     @property
     def total(self) -> float:
-        return round(sum(self.fractions[key] * weight for key, weight in WEIGHTS.items()), 1)
+        return self.score
 
     @property
     def excluded(self) -> bool:
@@ -329,13 +330,14 @@ def rank(data: MatchingData) -> list[Candidate]:
                 register=register,
                 data=data,
                 fractions={p.key: p.fraction for p in parts},
+                score=round(sum(p.fraction * WEIGHTS[p.key] for p in parts), 1),
                 exclusions=exclusions_of(
                     data, register, data.results.get(register.school_id, {}), data.in_use.get(register.school_id, 0)
                 ),
                 proposed_by_head=bool(data.proposed_name) and _same_name(data.proposed_name, register.school.name),
             )
         )
-    candidates.sort(key=lambda c: (c.excluded, -c.total, c.school.name))
+    candidates.sort(key=lambda c: (bool(c.exclusions), -c.score, c.school.name))
     for position, candidate in enumerate(c for c in candidates if not c.excluded):
         candidate.rank = position + 1
     return candidates

@@ -550,3 +550,29 @@ def test_ledger_lines_outside_the_partnerships_year_are_refused(client, world, m
     assert response.status_code == 400 and "in the partnership&#x27;s year, 2026/27" in response.content.decode()
     assert client.post(url, line | {"on": "2027-01-10"}).status_code == 400  # the future
     assert client.post(url, line | {"amount": "=1+1"}).status_code == 400
+
+
+def test_emails_tell_the_partner_head_of_a_proposal_and_the_chair_of_a_submitted_plan(
+    world, match, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = _propose(world, match)
+    assert mail.outbox[-1].to == [match.partner_head.email]
+    assert f"/partnerships/proposals/{proposal.pk}/" in mail.outbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership = _accept(match, proposal)
+    assert mail.outbox[-1].to == [world.ssat.email]
+    plan = _ready_plan(world, match, partnership)
+    sip = _access(world.a.sip, partnership)
+    with scope(la=world.a.la.pk):
+        for step in ("agree", "approve"):
+            plan = services.form2_transition(
+                actor=world.a.sip, access=sip, plan=plan, name=step, lock_version=plan.lock_version
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            services.form2_transition(
+                actor=world.a.sip, access=sip, plan=plan, name="submit", lock_version=plan.lock_version
+            )
+    assert set(mail.outbox[-1].to) == {world.ssat.email, world.a.governor.email}
