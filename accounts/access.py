@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django_scopes import scopes_disabled
 
+from caseload.models import SipAssignment
 from tenancy.academic_year import current_academic_year
 
 from .models import SCHOOL_ROLES, Membership, Role
@@ -59,8 +60,6 @@ def access_for(user, la_id: int) -> LaAccess:
         memberships = list(Membership.objects.with_scope(la=la_id).filter(user=user).select_related("la", "school"))
         sip_school_ids: frozenset[int] = frozenset()
         if any(m.role == Role.SIP for m in memberships):
-            from visits.models import SipAssignment
-
             sip_school_ids = frozenset(
                 SipAssignment.objects.with_scope(la=la_id)
                 .filter(sip=user, academic_year=current_academic_year())

@@ -29,12 +29,7 @@ def gaining_ground_schools_for(membership: Membership) -> QuerySet[School]:
     Only the school records: no visit notes or reports.
     """
     la_ids = list(las_served_by(membership).values_list("pk", flat=True))
-    return (
-        School.objects.with_scope(la=la_ids)
-        .filter(gaining_ground_joined__isnull=False, gaining_ground_left__isnull=True)
-        .select_related("la")
-        .order_by("la__name", "name")
-    )
+    return School.objects.with_scope(la=la_ids).in_gaining_ground().select_related("la").order_by("la__name", "name")
 
 
 def profiles_for_matching(membership: Membership, year: int | None = None):

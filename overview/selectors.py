@@ -16,9 +16,7 @@ from priorities.models import PriorityProfile, ProfileEvent
 from schools.models import School
 from tenancy.academic_year import academic_year_label, current_academic_year
 from visits.models import NextStep, Visit
-
-# From this day of the summer term the LA administrator prepares the next academic year.
-PREPARE_NEXT_YEAR_FROM = (7, 1)
+from visits.selectors import next_year_to_prepare
 
 
 @dataclass(frozen=True)
@@ -61,6 +59,7 @@ def todo_for_sip(request) -> list[Todo]:
                 filter=Q(
                     sip_assignments__visits__state=Visit.State.FINAL,
                     sip_assignments__visits__next_steps__done_on=None,
+                    sip_assignments__visits__next_steps__closed_on=None,
                     sip_assignments__visits__next_steps__due_on__lt=today,
                 ),
             )
@@ -151,6 +150,7 @@ def todo_for_head(request) -> list[Todo]:
             visit__assignment__school_id__in=school_ids,
             visit__state=Visit.State.FINAL,
             done_on=None,
+            closed_on=None,
             due_on__lt=today,
         )
         .values("visit__assignment__school")
@@ -175,7 +175,6 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
     today = today or timezone.localdate()
     la = request.la
     year = current_academic_year()
-    caseload = reverse("visits:caseload", args=[la.code])
     open_schools = School.objects.exclude(status="closed")
     without_sip = open_schools.exclude(sip_assignments__academic_year=year).count()
     items = []
@@ -187,11 +186,7 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
                 urgent=True,
             )
         )
-    no_profile = (
-        open_schools.filter(gaining_ground_joined__isnull=False, gaining_ground_left__isnull=True)
-        .exclude(priority_profiles__academic_year=year)
-        .count()
-    )
+    no_profile = open_schools.in_gaining_ground().exclude(priority_profiles__academic_year=year).count()
     if no_profile:
         items.append(
             Todo(
@@ -200,17 +195,17 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
                 reverse("schools:list", args=[la.code]) + "?gaining_ground=yes",
             )
         )
-    if (today.month, today.day) >= PREPARE_NEXT_YEAR_FROM and today.month < 9:
-        unassigned = open_schools.exclude(sip_assignments__academic_year=year + 1).count()
-        if unassigned:
-            items.append(
-                Todo(
-                    f"Prepare {academic_year_label(year + 1)}: confirm next year's SIP for "
-                    f"{_count(unassigned, 'school', 'schools')} before 1 September",
-                    caseload,
-                    urgent=True,
-                )
+    to_prepare = next_year_to_prepare(la, today)
+    if to_prepare:
+        next_year, unassigned = to_prepare
+        items.append(
+            Todo(
+                f"Prepare {academic_year_label(next_year)}: confirm next year's SIP for "
+                f"{_count(unassigned, 'school', 'schools')} before 1 September",
+                reverse("visits:prepare", args=[la.code]),
+                urgent=True,
             )
+        )
     return items
 
 
@@ -233,9 +228,7 @@ def la_figures() -> dict:
 
     return {
         "school_count": School.objects.count(),
-        "gaining_ground_count": School.objects.filter(
-            gaining_ground_joined__isnull=False, gaining_ground_left__isnull=True
-        ).count(),
+        "gaining_ground_count": School.objects.in_gaining_ground().count(),
         "people_count": Membership.objects.values("user").distinct().count(),
         "pending_invitations": sum(
             1 for i in Invitation.objects.filter(accepted_at=None, revoked_at=None) if i.is_usable

@@ -17,7 +17,7 @@ from accounts.access import memberships_of
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
-from schools.models import NationalAverage, PerformanceResult, PupilGroup, School
+from schools.models import NationalAverage, PerformanceResult, PupilGroup, School, gaining_ground_q
 from tenancy.academic_year import academic_year_dates, current_academic_year, term_of
 
 from .matching import MatchingData, rank
@@ -80,7 +80,7 @@ class CandidateSchool:
 
     @property
     def in_gaining_ground(self) -> bool:
-        return self.gaining_ground_joined is not None and self.gaining_ground_left is None
+        return School.in_gaining_ground_in(self, current_academic_year())  # the school's own rule
 
     @property
     def la(self):
@@ -168,7 +168,7 @@ def matching_data(profile) -> MatchingData:
             .values("partner_school")
             .annotate(n=Count("pk"))
         }
-        from visits.models import SipAssignment
+        from caseload.models import SipAssignment
 
         sip_of = dict(
             SipAssignment.objects.filter(academic_year=current_academic_year())
@@ -300,7 +300,7 @@ def partnership_access(user, partnership: Partnership) -> PartnershipAccess:
                 access.is_coordinator = True
     access.is_la_admin = access.is_la_admin or user.is_superuser
     if any(m.role == Role.SIP and m.la_id == la.pk for m in memberships_of(user)):
-        from visits.models import SipAssignment
+        from caseload.models import SipAssignment
 
         with scope(la=la.pk):
             access.is_sip = SipAssignment.objects.filter(
@@ -341,7 +341,7 @@ def partnerships_for(user) -> list[Partnership]:
     national = {m.role for m in memberships if m.national_body_id}
     query = Q(partner_school_id__in=school_ids) | Q(school_id__in=school_ids)
     if any(m.role == Role.SIP for m in memberships):
-        from visits.models import SipAssignment
+        from caseload.models import SipAssignment
 
         with scopes_disabled():
             sip_schools = SipAssignment.objects.filter(sip=user, academic_year=current_academic_year())
@@ -508,11 +508,7 @@ def school_ledger(school, year: int, today) -> tuple[list[LedgerRow], list[Ledge
 
 def la_ledger(la, year: int, today) -> list[dict]:
     """Every Gaining Ground school of the LA with its ledger rows (three queries, any number of schools)."""
-    schools = list(
-        School.objects.filter(gaining_ground_joined__lte=year)
-        .filter(Q(gaining_ground_left__isnull=True) | Q(gaining_ground_left__gte=year))
-        .order_by("name")
-    )
+    schools = list(School.objects.filter(gaining_ground_q(year=year)).order_by("name"))
     sums: dict = {}
     for row in (
         LedgerLine.objects.filter(academic_year=year, school__in=[s.pk for s in schools])

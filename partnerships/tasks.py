@@ -31,7 +31,7 @@ def recipients(event: str, proposal: MatchProposal | None = None, plan: Form2 | 
         role__in=(Role.HEADTEACHER, Role.PARTNER_HEAD),
     )
     if event == "form2-agree":
-        from visits.models import SipAssignment
+        from caseload.models import SipAssignment
 
         sips = SipAssignment.objects.filter(school=partnership.school, academic_year=partnership.academic_year)
         return sorted({a.sip.email for a in sips.select_related("sip")})

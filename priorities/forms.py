@@ -1,9 +1,18 @@
 from django import forms
 
-from sipportal.forms import GovukFormMixin, RowForm, is_one_named_person
+from accounts.validators import is_one_named_person
+from sipportal.forms import GovukFormMixin, RowForm
 
-from .models import PlanAction, Priority, PriorityProfile
-from .services import MAX_PRIORITIES, MIN_PRIORITIES
+from .models import (
+    MAX_PRIORITIES,
+    MOST_IMPORTANT_COUNT,
+    MOST_IMPORTANT_RULE,
+    PRIORITY_COUNT_RULE,
+    PlanAction,
+    Priority,
+    PriorityProfile,
+    priority_count_is_right,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -11,6 +20,8 @@ MONTH_FORMATS = ["%Y-%m", "%m/%Y", "%Y-%m-%d"]
 
 
 class PriorityForm(GovukFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Priority
         fields = ["title", "key_focus_areas", "starts_on", "ends_on", "is_active"]
@@ -23,6 +34,16 @@ class PriorityForm(GovukFormMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error("ends_on", "The end must not be before the start.")
         return cleaned
+
+
+def add_correction_reason(form) -> None:
+    """An earlier year's record is corrected only with a reason, which goes to the audit log."""
+    form.fields["correction_reason"] = forms.CharField(
+        label="Why are you correcting this earlier year's record?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit log with the correction.",
+        error_messages={"required": "Say why you are correcting this earlier year's record."},
+    )
 
 
 class LockedForm(GovukFormMixin, forms.Form):
@@ -86,10 +107,8 @@ class BaseProfilePriorityFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         filled = [f for f in self.forms if not f.is_empty()]
-        if not MIN_PRIORITIES <= len(filled) <= MAX_PRIORITIES:
-            raise forms.ValidationError(
-                f"Give at least {MIN_PRIORITIES} and at most {MAX_PRIORITIES} priorities; you gave {len(filled)}."
-            )
+        if not priority_count_is_right(len(filled)):
+            raise forms.ValidationError(f"{PRIORITY_COUNT_RULE}; you gave {len(filled)}.")
 
     def rows(self) -> list[dict]:
         return [f.cleaned_data for f in self.forms if not f.is_empty()]
@@ -114,12 +133,14 @@ class MostImportantForm(LockedForm):
 
     def clean_positions(self):
         positions = self.cleaned_data["positions"]
-        if len(positions) != 3:
-            raise forms.ValidationError(f"Choose exactly three; you chose {len(positions)}.")
+        if len(positions) != MOST_IMPORTANT_COUNT:
+            raise forms.ValidationError(f"{MOST_IMPORTANT_RULE}; you chose {len(positions)}.")
         return positions
 
 
 class TransitionForm(LockedForm):
+    """The version the page showed, and the SIP's comments when they return the profile."""
+
     comment = forms.CharField(
         label="Comments for the headteacher", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -171,3 +192,53 @@ class ReviewForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), help_text="What shows it: the evidence, and what changes now."
     )
+
+
+class CarryOverForm(LockedForm):
+    """Last year's priorities, each to keep, change or drop."""
+
+    CHOICES = [
+        ("keep", "Keep it as it is"),
+        ("change", "Keep it and change it"),
+        ("drop", "Drop it"),
+    ]
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in rows:
+            self.fields[f"row_{row.position}"] = forms.ChoiceField(
+                label=row.priority,
+                choices=self.CHOICES,
+                widget=forms.RadioSelect,
+                help_text=row.key_focus_areas,
+                error_messages={"required": f"Say whether to keep, change or drop “{row.priority}”."},
+            )
+
+    def decisions(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("row_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("row_")
+        }
+
+
+class YearEndForm(GovukFormMixin, forms.Form):
+    """What happens to one action left open when its priority's year ended."""
+
+    decision = forms.ChoiceField(
+        label="What happens to this action?",
+        choices=[("carried", "Carry it into this year's plan"), ("closed", "Close it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to carry the action into this year or close it."},
+    )
+    reason = forms.CharField(
+        label="Why (needed to close it)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "closed" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why the action closes.")
+        return cleaned

@@ -7,7 +7,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Role
 from accounts.tasks import EMAIL_TASK_OPTIONS, send_templated_email
-from visits.models import SipAssignment
+from caseload.models import SipAssignment
 
 from .models import PriorityProfile
 

@@ -46,8 +46,7 @@ class SchoolFilter(django_filters.FilterSet):
         form = FilterForm
 
     def filter_gaining_ground(self, queryset, name, value):
-        current = {"gaining_ground_joined__isnull": False, "gaining_ground_left__isnull": True}
-        return queryset.filter(**current) if value == "yes" else queryset.exclude(**current)
+        return queryset.in_gaining_ground() if value == "yes" else queryset.not_in_gaining_ground()
 
     def filter_sip(self, queryset, name, value):
         return queryset.filter(sip_assignments__sip=value, sip_assignments__academic_year=current_academic_year())

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
+from tenancy.academic_year import current_academic_year
 from tenancy.scoping import ScopedManager
 
 
@@ -37,6 +38,35 @@ class OfstedRating(models.TextChoices):
 
 
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def gaining_ground_q(prefix: str = "", year: int | None = None) -> Q:
+    """In Gaining Ground in an academic year (this one by default): joined by then and not yet left.
+
+    ``prefix`` reaches a school from another model (``"school__"``). ``School.in_gaining_ground_in``
+    is the same rule for a school already loaded.
+    """
+    year = current_academic_year() if year is None else year
+    return Q(**{f"{prefix}gaining_ground_joined__lte": year}) & (
+        Q(**{f"{prefix}gaining_ground_left__isnull": True}) | Q(**{f"{prefix}gaining_ground_left__gt": year})
+    )
+
+
+class SchoolQuerySet(models.QuerySet):
+    def in_gaining_ground(self):
+        return self.filter(gaining_ground_q())
+
+    def not_in_gaining_ground(self):
+        return self.exclude(gaining_ground_q())
+
+
+class SchoolManager(models.Manager.from_queryset(SchoolQuerySet)):
+    # Through all(), so an unscoped call raises ScopeError like any other query.
+    def in_gaining_ground(self):
+        return self.all().in_gaining_ground()
+
+    def not_in_gaining_ground(self):
+        return self.all().not_in_gaining_ground()
 
 
 class School(models.Model):
@@ -77,7 +107,7 @@ class School(models.Model):
     gaining_ground_left = models.PositiveSmallIntegerField("left Gaining Ground", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(la="la")
+    objects = ScopedManager(la="la", _manager_class=SchoolManager)
 
     class Meta:
         ordering = ["name"]
@@ -107,7 +137,16 @@ class School(models.Model):
 
     @property
     def in_gaining_ground(self) -> bool:
-        return self.gaining_ground_joined is not None and self.gaining_ground_left is None
+        """In Gaining Ground this academic year."""
+        return self.in_gaining_ground_in(current_academic_year())
+
+    def in_gaining_ground_in(self, academic_year: int) -> bool:
+        """The rule of ``gaining_ground_q``, for a school already loaded.
+
+        Joined by that year and not left by it (a school leaves at the start of the year it names).
+        """
+        joined, left = self.gaining_ground_joined, self.gaining_ground_left
+        return joined is not None and joined <= academic_year and (left is None or left > academic_year)
 
     @property
     def laestab(self) -> str:

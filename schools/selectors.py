@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.access import access_for
 from accounts.models import SCHOOL_ROLES
+from caseload.models import SipAssignment
 from tenancy.academic_year import current_academic_year
-from visits.models import SipAssignment
 
 from .models import EligibilityAssessment, School
 

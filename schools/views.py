@@ -8,11 +8,11 @@ from django_tables2 import RequestConfig
 
 from audit.models import Action
 from audit.services import audit_record
+from caseload.models import SipAssignment
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error
 from sipportal.streaming import csv_download
 from tenancy.academic_year import academic_year_label, current_academic_year
-from visits.models import SipAssignment
 
 from . import services
 from .charts import Series, line_chart

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "schools",
+    "caseload",
     "visits",
     "priorities",
     "partnerships",

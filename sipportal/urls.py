@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import la_urls as people_urls
+from accounts import people_urls
 from partnerships.urls import la_urlpatterns as gaining_ground_urls
 
 from . import views

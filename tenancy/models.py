@@ -53,7 +53,17 @@ class LocalAuthority(models.Model):
 
     @property
     def matched_by_national_college(self) -> bool:
+        """The one rule for who matches this LA's schools: the National College in the Challenge areas, else SSAT."""
         return self.challenge_area != ChallengeArea.NONE
+
+    @property
+    def matching_body_kind(self) -> str:
+        return NationalBody.Kind.NATIONAL_COLLEGE if self.matched_by_national_college else NationalBody.Kind.SSAT
+
+    @property
+    def matching_body_name(self) -> str:
+        """For sentences: "the National College" or "SSAT"."""
+        return "the National College" if self.matched_by_national_college else "SSAT"
 
 
 class NationalBody(models.Model):

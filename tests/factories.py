@@ -196,7 +196,7 @@ def build_history(school, sip, years, *, matching_body=None) -> None:
     from visits.models import PriorityEvaluation
 
     for year in years:
-        gaining_ground = school.gaining_ground_joined is not None and school.gaining_ground_joined <= year
+        gaining_ground = school.in_gaining_ground_in(year)
         assignment = SipAssignmentFactory(
             school=school, sip=sip, academic_year=year, days_allocated=Decimal("9" if gaining_ground else "5")
         )

@@ -7,7 +7,7 @@ ADMIN_PAGES = [
     "/admin/schools/school/",
     "/admin/schools/eligibilitycriterion/",
     "/admin/accounts/user/",
-    "/admin/visits/sipassignment/",
+    "/admin/caseload/sipassignment/",
     "/admin/audit/auditevent/",
 ]
 

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -217,18 +218,71 @@ def test_amending_a_finalised_visit_needs_a_reason_and_keeps_the_history(client,
     assert "Typo in the summary" in client.get(url("visit", world, visit.pk)).content.decode()
 
 
-def test_a_stale_form_never_overwrites_a_newer_save(client, world, priorities):
+def test_a_stale_form_never_overwrites_a_newer_save_and_the_conflict_page_lets_the_next_save_through(
+    client, world, priorities
+):
     with scopes_disabled():
         visit = VisitFactory(assignment=world.a.assignment)
     client.force_login(world.a.sip)
     opened = visit.version
     client.post(url("record", world, visit.pk), record_data(opened, priorities, summary="Saved in tab one"))
-    page = client.post(
-        url("record", world, visit.pk), record_data(opened, priorities, summary="Typed in tab two")
-    ).content.decode()
-    assert "changed in another window or by someone else" in page and "Typed in tab two" in page
+    response = client.post(url("record", world, visit.pk), record_data(opened, priorities, summary="Typed in tab two"))
+    page = response.content.decode()
     visit.refresh_from_db()
     assert visit.summary == "Saved in tab one"
+    assert "Someone else saved a change" in page
+    # The other person's saved value beside what this person typed, and the form keeps the typing.
+    panel = page[page.index('id="conflict"') : page.index("</dl>", page.index('id="conflict"'))]
+    assert "Saved in tab one" in panel and "Typed in tab two" in panel
+    assert re.search(r'name="summary"[^>]*>\s*Typed in tab two</textarea>', page)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    assert int(version) == visit.version  # the page now carries the saved version
+    again = client.post(url("record", world, visit.pk), record_data(version, priorities, summary="Typed in tab two"))
+    assert again.status_code == 302
+    visit.refresh_from_db()
+    assert visit.summary == "Typed in tab two"
+
+
+def test_a_record_finalised_while_someone_typed_asks_for_the_amendment_reason_on_the_conflict_page(
+    client, world, priorities
+):
+    with scopes_disabled():
+        visit = VisitFactory(assignment=world.a.assignment)
+    client.force_login(world.a.sip)
+    opened = visit.version
+    client.post(url("record", world, visit.pk), record_data(opened, priorities, finalise="1"))
+    visit.refresh_from_db()
+    assert client.post(url("finalise", world, visit.pk), {"version": visit.version}).status_code == 302
+    page = client.post(
+        url("record", world, visit.pk), record_data(opened, priorities, summary="Typed in an old tab")
+    ).content.decode()
+    assert "Someone else saved a change" in page and "Why are you changing a finalised record?" in page
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    response = client.post(
+        url("record", world, visit.pk),
+        record_data(version, priorities, summary="Typed in an old tab", amendment_reason="Late correction"),
+    )
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    with scope(la=world.a.la.pk):
+        assert visit.summary == "Typed in an old tab" and visit.amendments.get().reason == "Late correction"
+
+
+def test_finalising_a_record_that_changed_meanwhile_asks_to_check_it_again_and_then_goes_through(
+    client, world, priorities
+):
+    with scopes_disabled():
+        visit = VisitFactory(assignment=world.a.assignment)
+    client.force_login(world.a.sip)
+    client.post(url("record", world, visit.pk), record_data(visit.version, priorities))
+    stale = visit.version
+    visit.refresh_from_db()
+    response = client.post(url("finalise", world, visit.pk), {"version": stale}, follow=True)
+    assert "This visit changed since you checked it" in response.content.decode()
+    version = re.search(r'name="version" value="(\d+)"', response.content.decode()).group(1)
+    assert client.post(url("finalise", world, visit.pk), {"version": version}).status_code == 302
+    visit.refresh_from_db()
+    assert visit.state == "final"
 
 
 def test_a_visit_date_outside_the_assignments_year_is_refused(client, world, priorities):

@@ -1,12 +1,16 @@
 from decimal import Decimal
 
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 
 from accounts.models import Role, User
+from accounts.validators import is_one_named_person
 from schools.models import School
-from sipportal.forms import GovukFormMixin, RowForm, is_one_named_person
+from sipportal.forms import GovukFormMixin, RowForm
+from tenancy.academic_year import current_academic_year
 
 from .models import PriorityEvaluation, Visit
+from .services import Proposal, StepDecision
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -20,7 +24,8 @@ class AssignmentForm(GovukFormMixin, forms.Form):
         max_value=50,
         decimal_places=1,
         required=False,
-        help_text="Leave empty for the standard allocation: 5 days, or 9 for a Gaining Ground school.",
+        help_text="Leave empty for the standard allocation (5 days, or 9 for a Gaining Ground school), "
+        "or to keep the allocation when handing a school over.",
     )
 
     def __init__(self, *args, la, **kwargs):
@@ -64,8 +69,15 @@ class VisitRecordForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.instance.is_final:
+        if self.instance.academic_year < current_academic_year():
+            self.fields["amendment_reason"].label = "Why are you correcting a record of an earlier year?"
+            self.fields["amendment_reason"].help_text = "Kept with the record's history and in the audit log."
+        elif not self.instance.is_final:
             del self.fields["amendment_reason"]
+            # The layout was built with the field; rebuild it so rendering does not look for it.
+            self.helper = FormHelper(self)
+            self.helper.form_tag = False
+            self.helper.disable_csrf = True
 
 
 class PersonForm(RowForm):
@@ -130,3 +142,75 @@ class EvaluationForm(GovukFormMixin, forms.Form):
 PersonFormSet = forms.formset_factory(PersonForm, extra=2)
 SupportFormSet = forms.formset_factory(SupportForm, extra=1)
 NextStepFormSet = forms.formset_factory(NextStepForm, extra=2)
+
+
+class PrepareYearForm(GovukFormMixin, forms.Form):
+    """Next year's caseload: one SIP choice and one allocation per school, prefilled with the proposal."""
+
+    def __init__(self, *args, la, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposals = proposals
+        sips = list(
+            User.objects.filter(memberships__role=Role.SIP, memberships__la=la).distinct().order_by("full_name")
+        )
+        self.sips = {str(sip.pk): sip for sip in sips}
+        choices = [("", "No SIP yet"), *[(str(sip.pk), sip.full_name or sip.email) for sip in sips]]
+        for proposal in proposals:
+            key = proposal.school.pk
+            self.fields[f"sip-{key}"] = forms.ChoiceField(
+                label=f"SIP for {proposal.school.name}",
+                choices=choices,
+                required=False,
+                initial=str(proposal.sip_id) if proposal.sip_id and str(proposal.sip_id) in self.sips else "",
+            )
+            self.fields[f"days-{key}"] = forms.DecimalField(
+                label=f"Days for {proposal.school.name}",
+                min_value=0,
+                max_value=50,
+                decimal_places=1,
+                initial=proposal.days,
+                error_messages={"required": f"Enter the days for {proposal.school.name}."},
+            )
+
+    def rows(self):
+        return [(p, self[f"sip-{p.school.pk}"], self[f"days-{p.school.pk}"]) for p in self.proposals]
+
+    def confirmed(self) -> list[Proposal]:
+        return [
+            Proposal(
+                school=p.school,
+                sip=self.sips.get(self.cleaned_data[f"sip-{p.school.pk}"]),
+                days_allocated=self.cleaned_data[f"days-{p.school.pk}"],
+            )
+            for p in self.proposals
+        ]
+
+
+class StepDecisionForm(GovukFormMixin, forms.Form):
+    """One open next step at year end: carry it into the new year, or close it with a reason."""
+
+    decision = forms.ChoiceField(
+        label="What happens to this next step?",
+        choices=[("carry", "Carry it into the new year"), ("close", "Close it"), ("", "Decide later")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Why is it closed?", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def __init__(self, *args, step, **kwargs):
+        self.step = step
+        super().__init__(*args, prefix=f"step-{step.pk}", **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "close" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", f"Say why “{self.step.action}” is closed.")
+        return cleaned
+
+    def chosen(self) -> StepDecision | None:
+        choice = self.cleaned_data.get("decision")
+        if not choice:
+            return None
+        return StepDecision(step_id=self.step.pk, carry=choice == "carry", reason=self.cleaned_data.get("reason", ""))

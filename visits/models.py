@@ -1,4 +1,4 @@
-"""SIP caseload (who works with which school, with how many days) and the visit log."""
+"""The visit log: visits to a school, what was recorded at each, and the next steps agreed."""
 
 from decimal import Decimal
 
@@ -7,40 +7,17 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from accounts.validators import validate_one_named_person
+
+# Who a school's SIP is lives in the caseload app (accounts, schools and priorities read it too);
+# re-exported here for code that still imports it from the visit log.
+from caseload.models import (  # noqa: F401
+    GAINING_GROUND_EXTRA_DAYS,
+    STANDARD_DAYS,
+    SipAssignment,
+    standard_allocation,
+)
 from tenancy.scoping import ScopedManager
-
-STANDARD_DAYS = Decimal("5")
-GAINING_GROUND_EXTRA_DAYS = Decimal("4")
-
-
-class SipAssignment(models.Model):
-    """A SIP commissioned by the school's LA for one academic year, with a day allocation."""
-
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="sip_assignments")
-    sip = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sip_assignments")
-    academic_year = models.PositiveSmallIntegerField(help_text="The year the academic year starts, e.g. 2026.")
-    days_allocated = models.DecimalField(
-        max_digits=4, decimal_places=1, default=STANDARD_DAYS, validators=[MinValueValidator(Decimal("0"))]
-    )
-
-    objects = ScopedManager(la="school__la")
-
-    class Meta:
-        ordering = ["-academic_year", "school__name"]
-        constraints = [
-            # A school has one SIP in a year.
-            models.UniqueConstraint(fields=["school", "academic_year"], name="one_sip_per_school_per_year"),
-            models.CheckConstraint(condition=models.Q(days_allocated__gte=0), name="sip_days_not_negative"),
-        ]
-        indexes = [models.Index(fields=["sip", "academic_year"])]
-
-    def __str__(self) -> str:
-        return f"{self.sip} at {self.school}, {self.academic_year}"
-
-
-def standard_allocation(school) -> Decimal:
-    """5 days a year; a Gaining Ground school gets 4 more (one of them with governors)."""
-    return STANDARD_DAYS + (GAINING_GROUND_EXTRA_DAYS if school.in_gaining_ground else 0)
 
 
 class Visit(models.Model):
@@ -54,7 +31,11 @@ class Visit(models.Model):
         DRAFT = "draft", "Being recorded"
         FINAL = "final", "Finalised"
 
-    assignment = models.ForeignKey(SipAssignment, on_delete=models.PROTECT, related_name="visits")
+    assignment = models.ForeignKey("caseload.SipAssignment", on_delete=models.PROTECT, related_name="visits")
+    # Who logged the visit. It stays theirs when the school's SIP changes mid-year (a handover).
+    sip = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits_logged", verbose_name="SIP"
+    )
     date = models.DateField()
     kind = models.CharField("type of visit", max_length=20, choices=Kind.choices, default=Kind.STANDARD)
     length_days = models.DecimalField(
@@ -97,9 +78,23 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.assignment.school}, {self.date:%d %B %Y}"
 
+    def save(self, *args, **kwargs):
+        # Unless said otherwise, a visit is logged by the school's SIP of the time.
+        if self.sip_id is None and self.assignment_id is not None:
+            self.sip_id = self.assignment.sip_id
+        super().save(*args, **kwargs)
+
     @property
     def is_final(self) -> bool:
         return self.state == self.State.FINAL
+
+    @property
+    def academic_year(self) -> int:
+        return self.assignment.academic_year
+
+    def has_happened(self, today) -> bool:
+        """A visit counts (days used, last visit) only once its day has come."""
+        return self.date <= today
 
 
 class VisitPerson(models.Model):
@@ -173,18 +168,38 @@ class NextStep(models.Model):
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="next_steps")
     action = models.CharField(max_length=500)
-    owner = models.CharField("owner (one named person)", max_length=150)
+    owner = models.CharField("owner (one named person)", max_length=150, validators=[validate_one_named_person])
     due_on = models.DateField("due")
     done_on = models.DateField(null=True, blank=True)
+    # The visit at which it was ticked off: it stays on that record, and can be unticked, until
+    # the record is finalised.
+    done_at_visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="steps_ticked_off"
+    )
+    # The year-end decision, by the SIP: carried into the next year, or closed with a reason.
+    carried_into_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
 
     objects = ScopedManager(la="visit__assignment__school__la")
 
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["visit", "done_on"])]
+        constraints = [
+            models.CheckConstraint(
+                name="closed_step_has_a_reason",
+                condition=Q(closed_on__isnull=True, closed_reason="")
+                | Q(closed_on__isnull=False) & ~Q(closed_reason=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.action
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_on is None and self.closed_on is None
 
 
 class VisitAmendment(models.Model):

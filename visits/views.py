@@ -1,3 +1,5 @@
+"""Caseload and visit pages: object helper → form → service → response."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -5,145 +7,142 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from priorities.models import Priority
-from schools.selectors import get_school_for_user
+from sipportal.conflicts import Conflict, VersionConflict
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error, error_summary_items
-from tenancy.academic_year import academic_year_label, current_academic_year
+from tenancy.academic_year import academic_year_label, current_academic_year, year_links
 
-from . import services
+from . import selectors, services
 from .forms import (
     AssignmentForm,
     EvaluationForm,
     NextStepFormSet,
     PersonFormSet,
+    PrepareYearForm,
+    StepDecisionForm,
     SupportFormSet,
     VisitPlanForm,
     VisitRecordForm,
 )
-from .models import SipAssignment, Visit, standard_allocation
-from .selectors import caseload_rows, get_visit_for_user, warnings_for
+from .models import Visit
 
-# Sortable caseload columns: URL key → ordering field, and the column headings in order.
-CASELOAD_SORTS = {
-    "school": "school__name",
-    "sip": "sip__full_name",
-    "days": "days_used",
-    "last": "last_visit",
-    "next": "next_visit",
-    "open": "open_steps",
-    "overdue": "overdue_steps",
-}
-CASELOAD_COLUMNS = [
-    ("school", "School"),
-    ("sip", "SIP"),
-    ("gaining-ground", "Gaining Ground"),
-    ("days", "Days used of allocated"),
-    ("last", "Last visit"),
-    ("next", "Next visit"),
-    ("open", "Open next steps (all years)"),
-    ("overdue", "Overdue"),
-    ("warnings", "Warnings"),
-]
+
+def _require(request, perm: str, obj) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
 
 
 def caseload(request, la_code):
-    """A SIP's schools this year; for an LA administrator, every SIP's, with warnings."""
-    if not request.user.has_perm("visits.view_caseload", request.la):
-        raise PermissionDenied
-    year = current_academic_year()
-    assignments = SipAssignment.objects.filter(academic_year=year)
-    is_manager = request.user.has_perm("visits.manage_caseload", request.la)
-    mine_only = not is_manager or request.GET.get("show") == "mine"
-    if mine_only:
-        assignments = assignments.filter(sip=request.user)
-    gaining_ground = request.GET.get("gaining_ground")
-    if gaining_ground in ("yes", "no"):
-        current = {"school__gaining_ground_joined__isnull": False, "school__gaining_ground_left__isnull": True}
-        assignments = assignments.filter(**current) if gaining_ground == "yes" else assignments.exclude(**current)
-    sort = request.GET.get("sort", "")
-    column = CASELOAD_SORTS.get(sort.lstrip("-"))
-    order = [f"-{column}" if sort.startswith("-") else column] if column else []
-    rows = list(caseload_rows(assignments).order_by(*order, "sip__full_name", "school__name"))
-    for row in rows:
-        row.warnings = warnings_for(row)
-    if request.GET.get("warnings") == "yes":
-        rows = [row for row in rows if row.warnings]
-    upcoming = (
-        Visit.objects.filter(assignment__sip=request.user, state=Visit.State.PLANNED, date__gte=timezone.localdate())
-        .select_related("assignment__school", "assignment__school__la")
-        .order_by("date")[:10]
-    )
+    """A SIP's schools in a year; for an LA administrator, every SIP's, with warnings."""
+    _require(request, "visits.view_caseload", request.la)
+    page = selectors.caseload_page(request)
     return render(
         request,
         "visits/caseload.html",
         {
-            "rows": rows,
-            "year_label": academic_year_label(year),
-            "is_manager": is_manager,
-            "mine_only": mine_only,
-            "upcoming": upcoming,
-            "warnings_only": request.GET.get("warnings") == "yes",
-            "sort": sort,
-            "sortable": CASELOAD_SORTS.keys(),
-            "gaining_ground": gaining_ground,
-            "columns": [(key, label) for key, label in CASELOAD_COLUMNS if not (mine_only and key == "sip")],
+            "page": page,
+            "rows": page.rows,
+            "years": year_links(page.year, page.years),
+            "year_query": "show=mine&amp;" if page.is_manager and page.mine_only else "",
+            "sortable": selectors.CASELOAD_SORTS.keys(),
+            "prepare": _prepare_todo(request) if page.is_manager else None,
         },
     )
 
 
+def _prepare_todo(request) -> dict | None:
+    todo = selectors.next_year_to_prepare(request.la, timezone.localdate())
+    return {"label": academic_year_label(todo[0]), "count": todo[1]} if todo else None
+
+
 def assign(request, la_code):
-    if not request.user.has_perm("visits.manage_caseload", request.la):
-        raise PermissionDenied
+    """Assign a school's SIP for this year; changing the SIP of a year with visits is a handover."""
+    _require(request, "visits.manage_caseload", request.la)
     year = current_academic_year()
     form = AssignmentForm(request.POST or None, la=request.la, initial={"school": request.GET.get("school")})
     if request.method == "POST" and form.is_valid():
         school = form.cleaned_data["school"]
-        days = form.cleaned_data["days_allocated"]
+        before = school.sip_assignments.filter(academic_year=year).select_related("sip").first()
         try:
-            services.assignment_set(
+            assignment = services.assignment_set(
                 actor=request.user,
                 school=school,
                 sip=form.cleaned_data["sip"],
                 academic_year=year,
-                days_allocated=standard_allocation(school) if days is None else days,
+                days_allocated=form.cleaned_data["days_allocated"],
                 request=request,
             )
         except DomainError as error:
             add_domain_error(form, error)
         else:
-            messages.success(
-                request, f"{form.cleaned_data['sip']} is the SIP of {school.name} for {academic_year_label(year)}."
-            )
+            label = academic_year_label(year)
+            if before and before.sip_id != assignment.sip_id:
+                messages.success(
+                    request,
+                    f"{school.name} is handed over from {before.sip} to {assignment.sip} for {label}. "
+                    f"The visits {before.sip} logged stay theirs; the year's days used carry over.",
+                )
+            else:
+                messages.success(request, f"{assignment.sip} is the SIP of {school.name} for {label}.")
             return redirect("visits:caseload", la_code)
     return render(request, "visits/assign.html", {"form": form, "year_label": academic_year_label(year)})
 
 
-def _school_for_visits(request, urn):
-    school = get_school_for_user(request, urn)
-    if not request.user.has_perm("visits.view_visits", school):
-        raise Http404("No such page")
-    return school
+def prepare_year(request, la_code):
+    """Next year's SIP assignments, proposed from this year's, confirmed in bulk (from 1 July)."""
+    _require(request, "visits.manage_caseload", request.la)
+    today = timezone.localdate()
+    year = current_academic_year() + 1
+    if not selectors.can_prepare_year(year, today):
+        return render(
+            request,
+            "visits/prepare_year.html",
+            {"year_label": academic_year_label(year), "not_yet": True},
+        )
+    proposals = selectors.next_year_proposal(year)
+    form = PrepareYearForm(request.POST or None, la=request.la, proposals=proposals)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assigned = services.assignments_prepare(
+                actor=request.user, la=request.la, academic_year=year, proposals=form.confirmed(), request=request
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{assigned} school{'s' if assigned != 1 else ''} have a SIP for {academic_year_label(year)}.",
+            )
+            return redirect("visits:caseload", la_code)
+    return render(
+        request,
+        "visits/prepare_year.html",
+        {"year_label": academic_year_label(year), "form": form, "rows": form.rows()},
+    )
 
 
 def visit_list(request, la_code, urn):
-    school = _school_for_visits(request, urn)
-    visits = Visit.objects.filter(assignment__school=school).select_related("assignment__sip").order_by("-date")
-    if not request.user.has_perm("visits.plan_visit", school) and not request.user.has_perm(
-        "visits.manage_caseload", request.la
-    ):
-        visits = visits.filter(state=Visit.State.FINAL)
+    school = selectors.get_school_visits_for_user(request, urn)
+    year, years, visits = selectors.visit_list_page(request, school)
+    can_plan = request.user.has_perm("visits.plan_visit", school) and year == current_academic_year()
     return render(
         request,
         "visits/visit_list.html",
-        {"school": school, "visits": visits, "can_plan": request.user.has_perm("visits.plan_visit", school)},
+        {
+            "school": school,
+            "visits": visits,
+            "year": year,
+            "year_label": academic_year_label(year),
+            "is_current_year": year == current_academic_year(),
+            "years": year_links(year, years),
+            "can_plan": can_plan,
+            "can_decide_year_end": request.user.has_perm("visits.decide_year_end", school),
+        },
     )
 
 
 def visit_new(request, la_code, urn):
-    school = _school_for_visits(request, urn)
-    if not request.user.has_perm("visits.plan_visit", school):
-        raise PermissionDenied
-    assignment = SipAssignment.objects.get(school=school, academic_year=current_academic_year())
+    school, assignment = selectors.get_school_for_planning(request, urn)
     form = VisitPlanForm(request.POST or None, initial={"kind": Visit.Kind.STANDARD, "length_days": "1.0"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,26 +155,45 @@ def visit_new(request, la_code, urn):
     return render(request, "visits/visit_new.html", {"school": school, "form": form})
 
 
+def _visit_body(visit) -> dict:
+    return {
+        "people": visit.people.all(),
+        "evaluations": visit.evaluations.select_related("priority"),
+        "support": visit.support.all(),
+        "next_steps": visit.next_steps.all(),
+    }
+
+
 def visit_detail(request, la_code, urn, visit_id):
-    school = _school_for_visits(request, urn)
-    visit = get_visit_for_user(request, school, visit_id)
+    school = selectors.get_school_visits_for_user(request, urn)
+    visit = selectors.get_visit_for_user(request, school, visit_id)
+    today = timezone.localdate()
     return render(
         request,
         "visits/visit_detail.html",
         {
             "school": school,
             "visit": visit,
-            "people": visit.people.all(),
-            "evaluations": visit.evaluations.select_related("priority"),
-            "support": visit.support.all(),
-            "next_steps": visit.next_steps.all(),
-            "to_review": services.open_earlier_steps(visit),
+            **_visit_body(visit),
+            "to_review": selectors.open_earlier_steps(visit),
             "amendments": visit.amendments.select_related("by"),
             "can_record": request.user.has_perm("visits.record_visit", visit),
+            "can_correct": request.user.has_perm("visits.correct_visit", visit),
+            "has_happened": visit.has_happened(today),
+            "is_history": visit.academic_year < current_academic_year(),
             "can_see_notes": request.user.has_perm("visits.view_private_notes", visit),
-            "problems": services.finalise_problems(visit) if not visit.is_final else [],
+            "problems": selectors.finalise_problems(visit) if not visit.is_final else [],
         },
     )
+
+
+def visit_note(request, la_code, urn, visit_id):
+    """The visit note to print or share: what the school sees, never the private working notes."""
+    school = selectors.get_school_visits_for_user(request, urn)
+    visit = selectors.get_visit_for_user(request, school, visit_id)
+    if visit.state == Visit.State.PLANNED:
+        raise Http404("Nothing is recorded for this visit yet.")
+    return render(request, "visits/visit_note.html", {"school": school, "visit": visit, **_visit_body(visit)})
 
 
 def _record_forms(request, visit, priorities):
@@ -215,17 +233,17 @@ def _record_forms(request, visit, priorities):
 
 
 def visit_record(request, la_code, urn, visit_id):
-    school = _school_for_visits(request, urn)
-    visit = get_visit_for_user(request, school, visit_id)
-    if not request.user.has_perm("visits.record_visit", visit):
-        raise PermissionDenied
+    school = selectors.get_school_visits_for_user(request, urn)
+    visit = selectors.get_visit_for_edit(request, school, visit_id)
     priorities = list(Priority.objects.filter(school=school, is_active=True))
     forms = _record_forms(request, visit, priorities)
-    to_review = list(services.open_earlier_steps(visit))
+    to_review = list(selectors.open_earlier_steps(visit))
     errors: list[tuple[str, str]] = []
+    conflict = None
     if request.method == "POST":
         flat = [forms["main"], *forms["people"], *forms["support"], *forms["steps"], *forms["evaluations"]]
         valid = all([f.is_valid() for f in flat])  # every form validated, so every error shows
+        ticked = {int(pk) for pk in request.POST.getlist("done") if pk.isdigit()}
         if valid:
             record = services.VisitRecord(
                 fields={name: forms["main"].cleaned_data[name] for name in services.RECORD_FIELDS},
@@ -237,7 +255,7 @@ def visit_record(request, la_code, urn, visit_id):
                     for f in forms["evaluations"]
                     if f.cleaned_data.get("status")
                 },
-                steps_done=[int(pk) for pk in request.POST.getlist("done") if pk.isdigit()],
+                steps_done=sorted(ticked),
             )
             try:
                 visit = services.visit_record(
@@ -248,6 +266,17 @@ def visit_record(request, la_code, urn, visit_id):
                     amendment_reason=forms["main"].cleaned_data.get("amendment_reason", ""),
                     request=request,
                 )
+            except VersionConflict as error:
+                # What the other person saved, beside what this person typed; the next save goes through.
+                saved = Visit.objects.select_related("assignment").get(pk=visit.pk)
+                if saved.is_final != visit.is_final:
+                    # Finalised meanwhile: the form now asks why the record is changed. (Its own copy of
+                    # the record, since validating a model form writes the typed values onto it.)
+                    copy = Visit.objects.select_related("assignment").get(pk=visit.pk)
+                    forms["main"] = flat[0] = VisitRecordForm(request.POST, instance=copy)
+                    forms["main"].is_valid()
+                conflict = Conflict.for_form(forms["main"], saved, error=error, version=saved.version)
+                visit = saved
             except DomainError as error:
                 add_domain_error(forms["main"], error)
             else:
@@ -257,21 +286,34 @@ def visit_record(request, la_code, urn, visit_id):
                     request, "Saved." if not visit.is_final else "The amendment is saved in the record's history."
                 )
                 return redirect("visits:visit", la_code, urn, visit.pk)
+        for step in to_review:
+            step.ticked = step.pk in ticked
         errors = error_summary_items(flat)
+    else:
+        for step in to_review:
+            step.ticked = step.done_at_visit_id == visit.pk
     return render(
         request,
         "visits/visit_record.html",
-        {"school": school, "visit": visit, "forms": forms, "errors": errors, "to_review": to_review},
+        {
+            "school": school,
+            "visit": visit,
+            "forms": forms,
+            "errors": errors,
+            "to_review": to_review,
+            "conflict": conflict,
+            "is_correction": visit.academic_year < current_academic_year(),
+        },
     )
 
 
 def visit_finalise(request, la_code, urn, visit_id):
     """Check your answers, then finalise."""
-    school = _school_for_visits(request, urn)
-    visit = get_visit_for_user(request, school, visit_id)
-    if not request.user.has_perm("visits.record_visit", visit) or visit.is_final:
-        raise PermissionDenied
-    problems = services.finalise_problems(visit)
+    school = selectors.get_school_visits_for_user(request, urn)
+    visit = selectors.get_visit_for_edit(request, school, visit_id)
+    if visit.is_final or not request.user.has_perm("visits.record_visit", visit):
+        raise PermissionDenied("This record is finalised already.")
+    problems = selectors.finalise_problems(visit)
     if request.method == "POST":
         try:
             services.visit_finalise(
@@ -285,13 +327,40 @@ def visit_finalise(request, la_code, urn, visit_id):
     return render(
         request,
         "visits/visit_finalise.html",
+        {"school": school, "visit": visit, "problems": problems, **_visit_body(visit)},
+    )
+
+
+def year_end(request, la_code, urn):
+    """The SIP decides, step by step, what happens to the open next steps at year end."""
+    school = selectors.get_school_visits_for_user(request, urn)
+    _require(request, "visits.decide_year_end", school)
+    today = timezone.localdate()
+    steps = list(selectors.steps_to_decide(school, today))
+    ending = selectors.year_ending(today)
+    forms = [StepDecisionForm(request.POST or None, step=step) for step in steps]
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        if all([f.is_valid() for f in forms]):
+            decisions = [f.chosen() for f in forms if f.chosen() is not None]
+            try:
+                decided = services.next_steps_decide(
+                    actor=request.user, school=school, decisions=decisions, request=request
+                )
+            except DomainError as error:
+                errors = [("", error.message)]
+            else:
+                messages.success(request, f"{decided} next step{'s' if decided != 1 else ''} decided.")
+                return redirect("visits:list", la_code, urn)
+        errors = errors or error_summary_items(forms)
+    return render(
+        request,
+        "visits/year_end.html",
         {
             "school": school,
-            "visit": visit,
-            "problems": problems,
-            "people": visit.people.all(),
-            "evaluations": visit.evaluations.select_related("priority"),
-            "support": visit.support.all(),
-            "next_steps": visit.next_steps.all(),
+            "forms": forms,
+            "errors": errors,
+            "ending_label": academic_year_label(ending),
+            "new_label": academic_year_label(ending + 1),
         },
     )

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('priorities', '0003_profile_priority_outline'),
+        ('priorities', '0005_profile_priority_outline'),
         ('schools', '0005_school_easting_northing'),
         ('tenancy', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

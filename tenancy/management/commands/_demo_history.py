@@ -127,7 +127,7 @@ def seed_year(assignment: SipAssignment, head_name: str, *, matching_body=None, 
             action.rag, action.rag_reason = rag, reason
             action.save(update_fields=["rag", "rag_reason"])
 
-    gaining_ground = school.gaining_ground_joined is not None and school.gaining_ground_joined <= year
+    gaining_ground = school.in_gaining_ground_in(year)
     days = [(datetime.date(year, 10, 8 + rng.randrange(10)), Visit.Kind.STANDARD)]
     if finished:
         days += [(datetime.date(year + 1, 3, 3 + rng.randrange(10)), Visit.Kind.STANDARD)]

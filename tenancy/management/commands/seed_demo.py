@@ -10,10 +10,10 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
+from caseload.models import SipAssignment, standard_allocation
 from schools.models import OfstedRating, Phase, School, Status
 from tenancy.academic_year import current_academic_year
 from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
-from visits.models import GAINING_GROUND_EXTRA_DAYS, STANDARD_DAYS, SipAssignment
 
 from ._demo_history import seed_year
 from ._demo_partnerships import seed_partnerships
@@ -98,12 +98,6 @@ NATIONAL = [
 ]
 
 
-def _allocation(school, year: int):
-    """5 days; 9 in a year the school was in Gaining Ground."""
-    joined = school.gaining_ground_joined
-    return STANDARD_DAYS + (GAINING_GROUND_EXTRA_DAYS if joined is not None and joined <= year else 0)
-
-
 class Command(BaseCommand):
     help = "Load (or restore) the demo local authorities, schools and accounts."
 
@@ -165,7 +159,7 @@ class Command(BaseCommand):
                     },
                 )
                 seed_school(schools[urn], struggling=bool(joined))
-            gaining_ground = [s for s in schools.values() if s.gaining_ground_joined]
+            gaining_ground = [s for s in schools.values() if s.in_gaining_ground]
             home_school = gaining_ground[0]
 
             la_admin = self._person(f"la-admin.{code}@demo.test", f"{name} SIP Manager")
@@ -183,7 +177,7 @@ class Command(BaseCommand):
                     assignment, _ = SipAssignment.objects.update_or_create(
                         school=school,
                         academic_year=past,
-                        defaults={"sip": school_sip, "days_allocated": _allocation(school, past)},
+                        defaults={"sip": school_sip, "days_allocated": standard_allocation(school, past)},
                     )
                     seed_year(assignment, school.headteacher_name, matching_body=matching_body)
                 if school.urn in NO_SIP_THIS_YEAR[code]:
@@ -191,7 +185,7 @@ class Command(BaseCommand):
                 assignment, _ = SipAssignment.objects.update_or_create(
                     school=school,
                     academic_year=year,
-                    defaults={"sip": school_sip, "days_allocated": _allocation(school, year)},
+                    defaults={"sip": school_sip, "days_allocated": standard_allocation(school, year)},
                 )
                 if school == home_school:
                     seed_visits(assignment, school.headteacher_name)

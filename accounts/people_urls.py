@@ -1,4 +1,4 @@
-"""The LA administrator's pages about people, under /la/<la_code>/."""
+"""The LA administrator's pages about people (namespace `people:`), under /la/<la_code>/."""
 
 from django.urls import path
 

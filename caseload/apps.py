@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CaseloadConfig(AppConfig):
+    name = "caseload"
+    verbose_name = "SIP caseload"
