@@ -1,6 +1,8 @@
 """Changes to people, memberships and invitations. Each writes its audit record."""
 
 import hashlib
+import logging
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +18,8 @@ from sipportal.client_address import client_address
 from sipportal.errors import DomainError
 
 from .models import LA_ROLES, SCHOOL_ROLES, Invitation, Membership, Role
+
+logger = logging.getLogger(__name__)
 
 User = get_user_model()
 _INVITATION_SALT = "accounts.invitation"
@@ -96,9 +100,15 @@ def invitation_create(
 
 
 def _send_invitation(invitation: Invitation) -> None:
-    from .tasks import send_invitation_email
+    from .tasks import email_request
 
-    send_invitation_email.delay_on_commit(invitation.pk, invitation.la_id)
+    # A resend has a new expiry, so it is a new event with its own email.
+    email_request(
+        kind="invitation",
+        event_key=f"invitation:{invitation.pk}:{invitation.expires_at.isoformat()}",
+        la_id=invitation.la_id,
+        invitation_id=invitation.pk,
+    )
 
 
 @transaction.atomic
@@ -240,13 +250,21 @@ def membership_remove(*, actor, membership: Membership, request=None) -> None:
 
 
 def _within_limit(key: str, limit: int, window: int) -> bool:
-    """Count one more request under `key` in a fixed window; False once the limit is passed."""
-    cache.add(key, 0, timeout=window)
+    """Count one more request under `key` in a fixed window; False once the limit is passed.
+
+    With the cache (Redis) down nothing can be counted: the request is let through, so people can
+    still reset passwords in an outage, and the emails wait for the broker like every other job.
+    """
     try:
-        count = cache.incr(key)
-    except ValueError:  # the window ended between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ended between add() and incr()
+            cache.set(key, 1, timeout=window)
+            count = 1
+    except Exception:
+        logger.warning("password reset limit not checked: the cache is unavailable", exc_info=True)
+        return True
     return count <= limit
 
 
@@ -258,7 +276,7 @@ def password_reset_request(*, email: str, request) -> bool:
     probe many addresses); the caller answers the same whatever happened, so the answer tells
     nothing about accounts or limits. Returns whether an email was queued for sending.
     """
-    from .tasks import send_password_reset_email
+    from .tasks import email_request
 
     email = email.strip().lower()
     window = settings.PASSWORD_RESET_THROTTLE_SECONDS
@@ -283,5 +301,6 @@ def password_reset_request(*, email: str, request) -> bool:
     # As Django's own reset form: active accounts that have a password to reset.
     users = [user for user in User.objects.filter(email__iexact=email, is_active=True) if user.has_usable_password()]
     for user in users:
-        send_password_reset_email.delay_on_commit(user.pk)
+        # Each request is its own event: a second request sends a second link.
+        email_request(kind="password-reset", event_key=f"password-reset:{user.pk}:{uuid.uuid4().hex}", user_id=user.pk)
     return bool(users)

@@ -1,18 +1,29 @@
-"""Emails about accounts, sent by background workers."""
+"""Emails, sent by background workers: the one helper every part of the portal asks to send.
 
-import random
+`email_request(kind=…, event_key=…, …)` records one email job for one event, in the caller's
+transaction, and sends it after the commit. The message is built by the worker, by the builder
+registered for its kind (`@email_builder("invitation")`), from ids, so it reads the data as it
+is when sent. The event key is unique: asking twice for the same event sends one email.
+"""
+
 import smtplib
+from collections.abc import Callable
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.template import engines
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django_scopes import scope
+from django.utils.module_loading import autodiscover_modules
+from django_scopes import scope, scopes_disabled
+
+from jobs.models import EmailJob
+from jobs.runner import Retry, job_enqueue, job_finish, run_job
 
 from .models import Invitation
 
@@ -24,40 +35,86 @@ TRANSIENT_EMAIL_ERRORS = (
     ConnectionError,
     TimeoutError,
 )
-EMAIL_TASK_OPTIONS = {"bind": True, "max_retries": 6}
+
+# kind → function(**params) returning (template, recipients, context), or None: nothing to send.
+EMAIL_BUILDERS: dict[str, Callable] = {}
 
 
-def send_templated_email(task, template: str, to: list[str], context: dict) -> None:
-    """Send one email whose first template line is the subject; retry dropped connections."""
-    subject, _, body = render_to_string(template, context).partition("\n")
+def email_builder(kind: str):
+    """Register the function that builds the emails of one kind."""
+
+    def register(function):
+        EMAIL_BUILDERS[kind] = function
+        return function
+
+    return register
+
+
+def email_request(*, kind: str, event_key: str, la_id: int | None = None, **params) -> EmailJob:
+    """Ask for the email about one event; it is sent once, after the current transaction commits."""
+    # Event keys are unique across LAs, and some emails (a password reset) belong to none.
+    with scopes_disabled():
+        job, created = EmailJob.objects.get_or_create(
+            event_key=event_key[:200], defaults={"kind": kind, "la_id": la_id, "params": params}
+        )
+    if created:
+        job_enqueue(job)
+    return job
+
+
+def render_email(template_name: str, context: dict) -> tuple[str, str]:
+    """Subject and body of a template whose first line is the subject.
+
+    The subject is rendered on its own and made one line, so a value with a line break (a
+    school name from an import) can never break the message's headers.
+    """
+    source = get_template(template_name).template.source
+    subject_source, _, body_source = source.partition("\n")
+    engine = engines["django"]
+    subject = engine.from_string("{% autoescape off %}" + subject_source + "{% endautoescape %}").render(context)
+    body = engine.from_string(body_source).render(context)
+    return " ".join(subject.split())[:250], body.lstrip("\n")
+
+
+def _send(job: EmailJob) -> None:
+    if job.kind not in EMAIL_BUILDERS:
+        autodiscover_modules("tasks")  # builders live in each app's tasks module
+    builder = EMAIL_BUILDERS[job.kind]
+    with scope(la=job.la_id) if job.la_id else scopes_disabled():
+        message = builder(**job.params)
+        if message is None:
+            job_finish(job)
+            return
+        template, to, context = message
+        subject, body = render_email(template, context)
     try:
-        send_mail(subject.strip(), body.lstrip("\n"), None, to)
+        send_mail(subject, body, None, to)
     except TRANSIENT_EMAIL_ERRORS as error:
-        # Back off exponentially with jitter: 30 s, 1 min, 2 min … capped at 10 min.
-        base = settings.EMAIL_RETRY_BASE_SECONDS
-        delay = min(base * 2**task.request.retries, 600) * random.uniform(0.5, 1.0)  # noqa: S311  (jitter, not a secret)
-        raise task.retry(exc=error, countdown=delay) from error
+        raise Retry(error) from error
+    job_finish(job, recipients=to, subject=subject)
 
 
-@shared_task(**EMAIL_TASK_OPTIONS)
-def send_invitation_email(self, invitation_id: int, la_id: int) -> None:
+@shared_task(name=EmailJob.task_name, bind=True, acks_late=True, max_retries=6)
+def send_email(self, job_id: int) -> None:
+    run_job(EmailJob, job_id, _send, task=self)
+
+
+@email_builder("invitation")
+def invitation_email(*, invitation_id: int):
     from .services import invitation_token
 
-    with scope(la=la_id):
-        invitation = Invitation.objects.select_related("la", "school", "invited_by").filter(pk=invitation_id).first()
-        if invitation is None or not invitation.is_usable:
-            return
-        link = settings.SITE_URL + reverse("accounts:invitation-accept", args=[invitation_token(invitation)])
-        send_templated_email(
-            self, "emails/invitation.txt", [invitation.email], {"invitation": invitation, "link": link}
-        )
+    invitation = Invitation.objects.select_related("la", "school", "invited_by").filter(pk=invitation_id).first()
+    if invitation is None or not invitation.is_usable:
+        return None
+    link = settings.SITE_URL + reverse("accounts:invitation-accept", args=[invitation_token(invitation)])
+    return "emails/invitation.txt", [invitation.email], {"invitation": invitation, "link": link}
 
 
-@shared_task(**EMAIL_TASK_OPTIONS)
-def send_password_reset_email(self, user_id: int) -> None:
+@email_builder("password-reset")
+def password_reset_email(*, user_id: int):
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_usable_password():
-        return
+        return None
     path = reverse(
         "accounts:password-reset-confirm",
         kwargs={
@@ -65,6 +122,4 @@ def send_password_reset_email(self, user_id: int) -> None:
             "token": default_token_generator.make_token(user),
         },
     )
-    send_templated_email(
-        self, "emails/password_reset.txt", [user.email], {"user": user, "link": settings.SITE_URL + path}
-    )
+    return "emails/password_reset.txt", [user.email], {"user": user, "link": settings.SITE_URL + path}

@@ -21,8 +21,9 @@ setup()
 from django.core.files import File  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
+from jobs.runner import run_job  # noqa: E402
 from schools.models import DataImport, School  # noqa: E402
-from schools.services import data_import_run  # noqa: E402
+from schools.tasks import import_in_scope  # noqa: E402
 from tenancy.models import LocalAuthority  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -68,7 +69,7 @@ def run(path: Path) -> tuple[DataImport, float, float, float]:
         data_import.save()
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.perf_counter()
-        data_import = data_import_run(data_import=data_import)
+        data_import = run_job(DataImport, data_import.pk, import_in_scope)
         elapsed = time.perf_counter() - start
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return data_import, elapsed, rss_before / 1024, rss_after / 1024

@@ -1,12 +1,11 @@
 """Emails that tell the next person a School Priority Profile is waiting for them."""
 
-from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django_scopes import scope, scopes_disabled
+from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
-from accounts.tasks import EMAIL_TASK_OPTIONS, send_templated_email
+from accounts.tasks import email_builder
 from caseload.models import SipAssignment
 
 from .models import PriorityProfile
@@ -30,22 +29,18 @@ def recipients(profile: PriorityProfile, action: str) -> list[str]:
     return []
 
 
-@shared_task(**EMAIL_TASK_OPTIONS)
-def send_profile_email(self, profile_id: int, la_id: int, action: str) -> None:
-    with scope(la=la_id):
-        profile = (
-            PriorityProfile.objects.select_related("school", "school__la", "matching_body")
-            .filter(pk=profile_id)
-            .first()
-        )
-        if profile is None:
-            return
-        to = recipients(profile, action)
-        if not to:
-            return
-        if action == "submit":
-            path = reverse("national:profile", args=[profile.matching_body.kind, profile.pk])
-        else:
-            path = reverse("schools:priorities:profile", args=[profile.school.la.code, profile.school.urn, profile.pk])
-        context = {"profile": profile, "action": action, "link": settings.SITE_URL + path}
-        send_templated_email(self, "emails/profile.txt", to, context)
+@email_builder("profile")
+def profile_email(*, profile_id: int, action: str):
+    profile = (
+        PriorityProfile.objects.select_related("school", "school__la", "matching_body").filter(pk=profile_id).first()
+    )
+    if profile is None:
+        return None
+    to = recipients(profile, action)
+    if not to:
+        return None
+    if action == "submit":
+        path = reverse("national:profile", args=[profile.matching_body.kind, profile.pk])
+    else:
+        path = reverse("schools:priorities:profile", args=[profile.school.la.code, profile.school.urn, profile.pk])
+    return "emails/profile.txt", to, {"profile": profile, "action": action, "link": settings.SITE_URL + path}

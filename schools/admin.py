@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DataImport, EligibilityCriterion, NationalAverage, School
+from .models import DataImport, EligibilityCriterion, EstablishmentType, NationalAverage, School
 
 
 @admin.register(School)
@@ -29,6 +29,16 @@ class EligibilityCriterionAdmin(admin.ModelAdmin):
 class NationalAverageAdmin(admin.ModelAdmin):
     list_display = ("academic_year", "group", "five_ac_em", "progress_english", "progress_maths")
     list_filter = ("academic_year", "group")
+
+
+@admin.register(EstablishmentType)
+class EstablishmentTypeAdmin(admin.ModelAdmin):
+    """The site administrator decides which GIAS establishment types the register takes."""
+
+    list_display = ("name", "in_scope")
+    list_editable = ("in_scope",)
+    list_filter = ("in_scope",)
+    search_fields = ("name",)
 
 
 @admin.register(DataImport)

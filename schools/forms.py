@@ -2,7 +2,7 @@ from django import forms
 
 from sipportal.forms import GovukFormMixin
 
-from .models import DataImport, EligibilityAssessment, PerformanceResult, PupilGroup
+from .models import RESULT_RANGES, DataImport, EligibilityAssessment, PerformanceResult, PupilGroup
 
 ENTRY_GROUPS = [
     PupilGroup.ALL,
@@ -16,7 +16,6 @@ ENTRY_GROUPS = [
 ]
 GROUP_MEASURES = ["cohort", "five_ac_em", "progress_english", "progress_maths"]
 ALL_PUPIL_MEASURES = ["cva", "cva_lower", "cva_upper", "percentage_fsm"]
-PERCENTAGES = {"five_ac_em", "progress_english", "progress_maths", "percentage_fsm"}
 
 
 class UploadForm(GovukFormMixin, forms.Form):
@@ -60,11 +59,13 @@ class ResultsForm(GovukFormMixin, forms.Form):
             for name in measures:
                 model_field = PerformanceResult._meta.get_field(name)
                 key = f"{group}-{name}"
+                low, high = RESULT_RANGES[name]
                 if name == "cohort":
-                    field = forms.IntegerField(min_value=0, required=False)
+                    field = forms.IntegerField(min_value=low, max_value=high, required=False)
                 else:
-                    bounds = {"min_value": 0, "max_value": 100} if name in PERCENTAGES else {}
-                    field = forms.DecimalField(max_digits=6, decimal_places=1, required=False, **bounds)
+                    field = forms.DecimalField(
+                        max_digits=6, decimal_places=1, required=False, min_value=low, max_value=high
+                    )
                 field.label = str(model_field.verbose_name).capitalize()
                 self.fields[key] = field
                 existing = results.get(group)

@@ -5,15 +5,15 @@ Only the columns below are read; the hundreds of others are ignored.
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from tenancy.models import LocalAuthority, Region
 
-from .imports import Outcome, RowError
-from .models import OfstedRating, Phase, School, Status
+from .imports import Outcome, RowError, Skipped, value_problem
+from .models import EstablishmentType, OfstedRating, Phase, School, Status
 
 REQUIRED = (
     "URN",
@@ -45,6 +45,14 @@ OFSTED = {label.lower(): value for value, label in OfstedRating.choices} | {
     "insufficient evidence": "",
 }
 REGIONS = {label.lower(): value for value, label in Region.choices}
+# Rows of a national extract that no English LA holds, by their "GOR (name)": skipped and
+# counted by reason, never imported, never an error.
+OUTSIDE_ENGLAND = {
+    "wales (pseudo)": "Welsh establishments",
+    "not applicable": "No English LA (overseas, offshore and other establishments)",
+}
+ANOTHER_LA = "Schools of other LAs"
+TYPE_COLUMN = "TypeOfEstablishment (name)"
 # The fields an import may change, in the order the change list mentions them.
 FIELDS = (
     "la_id",
@@ -106,6 +114,9 @@ class GiasImporter:
         self.la = la
         self.seen: dict[str, int] = {}
         self.las = {la.code: la} if la else {x.code: x for x in LocalAuthority.objects.all()}
+        self.types = {
+            name.lower(): in_scope for name, in_scope in EstablishmentType.objects.values_list("name", "in_scope")
+        }
 
     # --- reading one row -------------------------------------------------------------------
     def parse(self, line: int, row: dict[str, str]):
@@ -115,20 +126,33 @@ class GiasImporter:
             errors.append(RowError(line, column, row.get(column, ""), message))
 
         la_code = row["LA (code)"]
+        # A malformed code is an error, never "another LA's row": the row might be ours.
+        if not re.fullmatch(r"[0-9]{3}", la_code):
+            error("LA (code)", "An LA code is 3 digits, like 926.")
+            return None, errors
+        outside = OUTSIDE_ENGLAND.get(row.get("GOR (name)", "").lower())
+        if outside:
+            return Skipped(outside), []
         if self.la is not None and la_code != self.la.code:
-            return None, []  # another LA's school: skipped, not checked
+            return Skipped(ANOTHER_LA), []  # not checked: it is not this LA's to fix
+        kind = row.get(TYPE_COLUMN, "")
+        if kind and not self.types.get(kind.lower(), False):
+            if kind.lower() in self.types:
+                return Skipped(f"Not in the register's scope: {kind}"), []
+            # A type GIAS added later: reported by name for the site administrator to decide.
+            return Skipped(f"Establishment type the portal does not know yet: {kind}"), []
         urn = row["URN"]
-        if not re.fullmatch(r"\d{6}", urn):
+        if not re.fullmatch(r"[0-9]{6}", urn):
             error("URN", "A URN is 6 digits.")
-        if not re.fullmatch(r"\d{3}", la_code):
-            error("LA (code)", "An LA code is 3 digits.")
-        elif la_code not in self.las and REGIONS.get(row.get("GOR (name)", "").lower()) is None:
+        if la_code not in self.las and REGIONS.get(row.get("GOR (name)", "").lower()) is None:
             error("LA (code)", f"LA {la_code} is not in the portal; add it first, or include “GOR (name)”.")
 
         values: dict = {"urn": urn, "la_code": la_code, "la_name": row.get("LA (name)", "")}
         values["name"] = row["EstablishmentName"]
         if not values["name"]:
             error("EstablishmentName", "The school needs a name.")
+        elif problem := value_problem(School, "name", values["name"]):
+            error("EstablishmentName", problem)
         values["status"] = STATUS.get(row["EstablishmentStatus (name)"].lower())
         if values["status"] is None:
             error("EstablishmentStatus (name)", "Not a status GIAS uses (Open, Closed, …).")
@@ -139,15 +163,21 @@ class GiasImporter:
         for column, name in OPTIONAL.items():
             if column not in row:
                 continue
-            raw = row[column]
             try:
-                values[name] = _convert(name, raw)
+                value = _convert(name, row[column])
             except ValueError as problem:
                 error(column, str(problem))
+                continue
+            if problem := value_problem(School, name, value):
+                error(column, problem)
+            else:
+                values[name] = value
         if all(column in row for column in HEAD_COLUMNS):
             title = row["HeadTitle (name)"]
             parts = [] if title.lower() in ("", "not applicable") else [title]
             values["headteacher_name"] = " ".join(parts + [row["HeadFirstName"], row["HeadLastName"]]).strip()
+            if problem := value_problem(School, "headteacher_name", values["headteacher_name"]):
+                error("HeadLastName", f"The headteacher's name: {problem}")
         low, high = values.get("statutory_low_age"), values.get("statutory_high_age")
         if low is not None and high is not None and high < low:
             error("StatutoryHighAge", "The highest age is below the lowest.")
@@ -158,6 +188,8 @@ class GiasImporter:
             error("URN", f"This URN is already on line {first_line}.")
         if not errors and values["la_code"] not in self.las:
             values["region"] = REGIONS[row["GOR (name)"].lower()]
+            if values["la_name"] and (problem := value_problem(LocalAuthority, "name", values["la_name"])):
+                error("LA (name)", problem)
         return values, errors
 
     # --- checks against the database --------------------------------------------------------
@@ -221,47 +253,60 @@ class GiasImporter:
         return self.las[code]
 
 
+# Sensible ranges: an age or a head count outside them is a typo, not a school.
+WHOLE_NUMBER_RANGES = {"statutory_low_age": (0, 25), "statutory_high_age": (0, 25), "number_of_pupils": (0, 100_000)}
+DATE_YEARS = (1800, 2100)
+
+
 def _convert(name: str, raw: str):
+    """The field's value from the cell, or ValueError with what a person should fix."""
     if name in ("easting", "northing"):
         if raw in ("", "SUPP", "NA", "NE", "0"):
             return None
-        if not raw.isdigit() or int(raw) > 1_300_000:
+        if not re.fullmatch(r"[0-9]{1,7}", raw) or int(raw) > 1_300_000:
             raise ValueError("Enter a British National Grid coordinate in metres, like 623400.")
         return int(raw)
-    if name in ("statutory_low_age", "statutory_high_age", "number_of_pupils"):
+    if name in WHOLE_NUMBER_RANGES:
         if raw == "":
             return None
-        if not raw.isdigit():
+        if not re.fullmatch(r"[0-9]{1,9}", raw):
             raise ValueError("Enter a whole number.")
+        low, high = WHOLE_NUMBER_RANGES[name]
+        if not low <= int(raw) <= high:
+            raise ValueError(f"Enter a number from {low} to {high:,}.")
         return int(raw)
     if name == "percentage_fsm":
-        if raw in ("", "SUPP", "NA"):
+        if raw in ("", "SUPP", "NA", "NE"):
             return None
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise ValueError("Enter a percentage, like 23.5.") from None
+        if not re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,2})?", raw):
+            raise ValueError("Enter a percentage, like 23.5.")
+        value = Decimal(raw)
         if not 0 <= value <= 100:
             raise ValueError("A percentage is between 0 and 100.")
         return value.quantize(Decimal("0.01"))
     if name in ("opened_on", "closed_on"):
         if raw == "":
             return None
+        if not re.fullmatch(r"[0-9]{2}-[0-9]{2}-[0-9]{4}", raw):
+            raise ValueError("Enter the date as DD-MM-YYYY.")
         try:
-            return datetime.datetime.strptime(raw, "%d-%m-%Y").date()
+            value = datetime.datetime.strptime(raw, "%d-%m-%Y").date()
         except ValueError:
-            raise ValueError("Enter the date as DD-MM-YYYY.") from None
+            raise ValueError("Enter a real date as DD-MM-YYYY.") from None
+        if not DATE_YEARS[0] <= value.year <= DATE_YEARS[1]:
+            raise ValueError(f"Enter a date between {DATE_YEARS[0]} and {DATE_YEARS[1]}.")
+        return value
     if name == "ofsted_rating":
         if raw.lower() not in OFSTED:
             raise ValueError("Not an Ofsted rating (Outstanding, Good, Requires improvement, …).")
         return OFSTED[raw.lower()]
     if name == "establishment_number":
-        if raw and not re.fullmatch(r"\d{4}", raw):
+        if raw and not re.fullmatch(r"[0-9]{4}", raw):
             raise ValueError("An establishment number is 4 digits.")
         return raw
     if name == "postcode":
-        return raw.upper()[:10]
-    return raw[:200]
+        return raw.upper()
+    return raw
 
 
 def _notable_changes(school: School, fields: dict) -> list[dict]:

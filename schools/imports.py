@@ -8,18 +8,24 @@ in batches, inside one transaction. Either every row lands or none does.
 import codecs
 import csv
 import io
+import logging
+import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.core.cache import cache
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 
 from audit.models import Action
 from audit.services import audit_record
+from jobs.runner import job_finish
 
 from .models import DataImport
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 # Errors and changes beyond these are counted but not kept: a wholly wrong file of 50,000 rows
@@ -38,7 +44,36 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "value": self.value[:100], "message": self.message}
+        # Control characters are shown escaped (\x00, \r\n): visible to the reader, storable as JSON.
+        value = CONTROL_CHARACTERS.sub(lambda m: m.group().encode("unicode_escape").decode(), self.value[:100])
+        return {"line": self.line, "column": self.column, "value": value, "message": self.message}
+
+
+# Line breaks, NUL and other control characters: no register value is more than one line, and
+# PostgreSQL refuses NUL outright.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def value_problem(model: type[models.Model], name: str, value) -> str | None:
+    """Why `value` cannot be stored in the model's field (type, length, range), or None.
+
+    The field's own checks are used, so the import and the database agree on what fits.
+    """
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        return "Remove the line break or control character; this value must be a single line."
+    field = model._meta.get_field(name)
+    try:
+        field.clean(value, None)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row that is fine but not for this import (another LA's school, a Welsh school)."""
+
+    reason: str
 
 
 class UnreadableFile(Exception):
@@ -59,6 +94,7 @@ class Outcome:
     changes: list[dict] = field(default_factory=list)
     change_count: int = 0
     rows: int = 0
+    skipped_reasons: Counter = field(default_factory=Counter)
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
@@ -78,8 +114,8 @@ class Importer(Protocol):
     # Every column the importer reads; the others (hundreds, in a GIAS extract) are never copied.
     columns: frozenset[str]
 
-    def parse(self, line: int, row: dict[str, str]) -> tuple[Any | None, list[RowError]]:
-        """Values ready to write, or None when the row belongs to nobody here (skipped)."""
+    def parse(self, line: int, row: dict[str, str]) -> tuple[Any, list[RowError]]:
+        """Values ready to write, or Skipped(reason) when the row is out of this import's scope."""
 
     def check_batch(self, batch: list[tuple[int, Any]], outcome: Outcome) -> None:
         """Checks that need the database (run on the validation pass, a batch at a time)."""
@@ -110,7 +146,10 @@ def decoded_lines(binary) -> Iterator[str]:
 
 
 def rows_of(binary, required: tuple[str, ...], wanted: frozenset[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for each record; line 1 is the heading row."""
+    """(line number, row) for each record; line 1 is the heading row.
+
+    A line is a record, as a spreadsheet numbers its rows, even when a quoted value spans lines.
+    """
     reader = csv.reader(decoded_lines(binary))
     try:
         headings = [h.strip() for h in next(reader)]
@@ -122,15 +161,14 @@ def rows_of(binary, required: tuple[str, ...], wanted: frozenset[str]) -> Iterat
             [RowError(1, column, "", f"The column “{column}” is missing from the heading row.") for column in missing]
         )
     index = {name: position for position, name in enumerate(headings) if name in wanted}
+    line = 1
     try:
-        for values in reader:
+        for line, values in enumerate(reader, start=2):  # noqa: B007  (the except clause reports it)
             if not any(v.strip() for v in values):
                 continue
-            yield reader.line_num, {name: (values[i].strip() if i < len(values) else "") for name, i in index.items()}
+            yield line, {name: (values[i].strip() if i < len(values) else "") for name, i in index.items()}
     except csv.Error as error:
-        raise UnreadableFile(
-            [RowError(reader.line_num, "", "", f"The file could not be read here: {error}.")]
-        ) from None
+        raise UnreadableFile([RowError(line + 1, "", "", f"The file could not be read here: {error}.")]) from None
 
 
 def _batches(rows, size=BATCH_SIZE):
@@ -149,11 +187,20 @@ def _progress_key(data_import: DataImport) -> str:
 
 
 def progress_of(data_import: DataImport) -> dict:
-    return cache.get(_progress_key(data_import)) or {"stage": "waiting", "rows": 0}
+    """Rows checked or written so far, from the cache; "unavailable" when the cache is down."""
+    try:
+        return cache.get(_progress_key(data_import)) or {"stage": "waiting", "rows": 0}
+    except Exception:
+        logger.warning("import progress unavailable", exc_info=True)
+        return {"stage": "unavailable", "rows": 0}
 
 
 def _report_progress(data_import: DataImport, stage: str, rows: int) -> None:
-    cache.set(_progress_key(data_import), {"stage": stage, "rows": rows}, timeout=3600)
+    # Progress is a courtesy: a cache that is down must not stop the import.
+    try:
+        cache.set(_progress_key(data_import), {"stage": stage, "rows": rows}, timeout=3600)
+    except Exception:
+        logger.warning("import progress not recorded", exc_info=True)
 
 
 def _parsed(importer: Importer, binary, outcome: Outcome, *, checking: bool) -> Iterator[tuple[int, Any]]:
@@ -165,15 +212,23 @@ def _parsed(importer: Importer, binary, outcome: Outcome, *, checking: bool) -> 
                 outcome.add_error(error)
             if errors:
                 outcome.counts["rejected"] += 1
-            elif values is None:
+            elif isinstance(values, Skipped):
                 outcome.counts["skipped"] += 1
-        if values is not None and not errors:
+                outcome.skipped_reasons[values.reason] += 1
+        if not errors and not isinstance(values, Skipped):
             yield line, values
 
 
+class Superseded(Exception):
+    """Another worker was given this import while this one wrote it; this one's writes roll back."""
+
+
 def import_run(*, data_import: DataImport, importer: Importer) -> DataImport:
-    """Check the whole file, then write it all in one transaction, or nothing if any row is bad."""
-    DataImport.objects.filter(pk=data_import.pk).update(state=DataImport.State.RUNNING, started_at=timezone.now())
+    """Check the whole file, then write it all in one transaction, or nothing if any row is bad.
+
+    The import must be held by this process (jobs.runner.run_job claimed it): finishing is
+    conditional on that, so a second run of the same import can never write twice.
+    """
     outcome = Outcome()
     try:
         with data_import.file.open("rb") as binary:
@@ -185,23 +240,21 @@ def import_run(*, data_import: DataImport, importer: Importer) -> DataImport:
             outcome.add_error(row_error)
 
     if outcome.error_count:
-        return _finish(data_import, outcome, DataImport.State.REJECTED)
+        with transaction.atomic():
+            _finish(data_import, outcome, DataImport.State.REJECTED)
+        return data_import
 
     rows_checked = outcome.rows
-    skipped = outcome.counts["skipped"]
+    skipped, skipped_reasons = outcome.counts["skipped"], outcome.skipped_reasons
     with transaction.atomic():
-        # A second worker given the same import waits here, then finds it done.
-        locked = DataImport.objects.select_for_update().get(pk=data_import.pk)
-        if locked.state == DataImport.State.DONE:
-            return locked
         with data_import.file.open("rb") as binary:
             written = 0
             for batch in _batches(_parsed(importer, binary, Outcome(), checking=False)):
                 importer.write_batch(batch, outcome)
                 written += len(batch)
                 _report_progress(data_import, "writing", written)
-        outcome.rows, outcome.counts["skipped"] = rows_checked, skipped
-        finished = _finish(data_import, outcome, DataImport.State.DONE)
+        outcome.rows, outcome.counts["skipped"], outcome.skipped_reasons = rows_checked, skipped, skipped_reasons
+        _finish(data_import, outcome, DataImport.State.DONE)
         audit_record(
             action=Action.DATA_IMPORTED,
             actor=data_import.requested_by,
@@ -209,32 +262,25 @@ def import_run(*, data_import: DataImport, importer: Importer) -> DataImport:
             obj=data_import,
             detail={"file": data_import.original_name, **outcome.counts},
         )
-    return finished
-
-
-def _finish(data_import: DataImport, outcome: Outcome, state: str) -> DataImport:
-    data_import.state = state
-    data_import.finished_at = timezone.now()
-    data_import.rows_total = outcome.rows
-    data_import.counts = outcome.counts
-    data_import.errors = [e.as_dict() for e in sorted(outcome.errors, key=lambda e: (e.line, e.column))]
-    data_import.error_count = outcome.error_count
-    data_import.changes = outcome.changes
-    data_import.change_count = outcome.change_count
-    data_import.save(
-        update_fields=[
-            "state",
-            "finished_at",
-            "rows_total",
-            "counts",
-            "errors",
-            "error_count",
-            "changes",
-            "change_count",
-        ]
-    )
-    _report_progress(data_import, "finished", outcome.rows)
     return data_import
+
+
+def _finish(data_import: DataImport, outcome: Outcome, state: str) -> None:
+    fields = {
+        "rows_total": outcome.rows,
+        "counts": outcome.counts,
+        "errors": [e.as_dict() for e in sorted(outcome.errors, key=lambda e: (e.line, e.column))],
+        "error_count": outcome.error_count,
+        "changes": outcome.changes,
+        "change_count": outcome.change_count,
+        "skipped_reasons": dict(outcome.skipped_reasons.most_common()),
+    }
+    if not job_finish(data_import, state=state, **fields):
+        raise Superseded(f"import {data_import.pk} is no longer held by {data_import.worker}")
+    data_import.state = state
+    for name, value in fields.items():
+        setattr(data_import, name, value)
+    _report_progress(data_import, "finished", outcome.rows)
 
 
 def spreadsheet_safe(value) -> str:

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 
+from jobs.models import Job
 from tenancy.academic_year import current_academic_year
 from tenancy.scoping import ScopedManager
 
@@ -38,6 +39,35 @@ class OfstedRating(models.TextChoices):
 
 
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
+# Sensible ranges of the measures, written once: the model validators, the database constraints
+# (so SQLite cannot store what a page could not read back), the entry form and the CSV import
+# all use them. CVA is centred on 1000; a year group of more than 10,000 pupils is a typo.
+RESULT_RANGES = {
+    "five_ac_em": (0, 100),
+    "progress_english": (0, 100),
+    "progress_maths": (0, 100),
+    "percentage_fsm": (0, 100),
+    "cohort": (0, 10000),
+    "cva": (0, 2000),
+    "cva_lower": (0, 2000),
+    "cva_upper": (0, 2000),
+}
+
+
+def within(name: str) -> list:
+    low, high = RESULT_RANGES[name]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def range_constraints(prefix: str, names) -> list:
+    return [
+        models.CheckConstraint(
+            name=f"{prefix}_{name}_in_range",
+            condition=Q(**{f"{name}__isnull": True})
+            | Q(**{f"{name}__gte": RESULT_RANGES[name][0], f"{name}__lte": RESULT_RANGES[name][1]}),
+        )
+        for name in names
+    ]
 
 
 def gaining_ground_q(prefix: str = "", year: int | None = None) -> Q:
@@ -205,10 +235,14 @@ class PerformanceResult(ResultFields):
     """
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="results")
-    cohort = models.PositiveIntegerField("pupils in the cohort", null=True, blank=True)
-    cva = models.DecimalField("CVA", max_digits=6, decimal_places=1, null=True, blank=True)
-    cva_lower = models.DecimalField("CVA lower confidence limit", max_digits=6, decimal_places=1, null=True, blank=True)
-    cva_upper = models.DecimalField("CVA upper confidence limit", max_digits=6, decimal_places=1, null=True, blank=True)
+    cohort = models.PositiveIntegerField("pupils in the cohort", null=True, blank=True, validators=within("cohort"))
+    cva = models.DecimalField("CVA", max_digits=6, decimal_places=1, null=True, blank=True, validators=within("cva"))
+    cva_lower = models.DecimalField(
+        "CVA lower confidence limit", max_digits=6, decimal_places=1, null=True, blank=True, validators=within("cva")
+    )
+    cva_upper = models.DecimalField(
+        "CVA upper confidence limit", max_digits=6, decimal_places=1, null=True, blank=True, validators=within("cva")
+    )
     percentage_fsm = models.DecimalField(
         "% FSM", max_digits=5, decimal_places=1, null=True, blank=True, validators=percentage
     )
@@ -232,6 +266,7 @@ class PerformanceResult(ResultFields):
                 | Q(cva_lower__isnull=True, cva_upper__isnull=True)
                 | Q(cva_lower__lte=models.F("cva"), cva_upper__gte=models.F("cva")),
             ),
+            *range_constraints("result", RESULT_RANGES),
         ]
 
     def __str__(self) -> str:
@@ -307,8 +342,32 @@ class EligibilityAssessment(models.Model):
         return f"{self.school}: criterion {self.criterion.number} {self.get_finding_display()}"
 
 
-class DataImport(models.Model):
-    """One uploaded file and what importing it did. The file is kept with the record."""
+class EstablishmentType(models.Model):
+    """A GIAS establishment type, and whether the register takes schools of that type.
+
+    National reference data a site administrator keeps (Django admin). An extract's row of a
+    type marked out of scope is skipped and counted; a type not listed here is reported.
+    """
+
+    name = models.CharField(max_length=120, unique=True, help_text="As GIAS writes it in “TypeOfEstablishment (name)”.")
+    in_scope = models.BooleanField(default=False, help_text="Schools of this type are taken into the register.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DataImport(Job):
+    """One uploaded file and what importing it did. The file is kept with the record.
+
+    A background job (jobs.models.Job): the row says whether it waits, runs or ended, and why.
+    """
+
+    task_name = "schools.run_data_import"
+    # A national extract of 50,000 rows is read twice and written in one transaction.
+    time_limit = 20 * 60
 
     class Kind(models.TextChoices):
         GIAS = "gias", "Schools (Get Information about Schools extract)"
@@ -320,6 +379,8 @@ class DataImport(models.Model):
         DONE = "done", "Imported"
         REJECTED = "rejected", "Not imported: the file has errors"
         FAILED = "failed", "Not imported: something went wrong"
+
+    final_states = (State.DONE, State.REJECTED, State.FAILED)
 
     la = models.ForeignKey(
         "tenancy.LocalAuthority",
@@ -335,25 +396,34 @@ class DataImport(models.Model):
     original_name = models.CharField(max_length=255)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     rows_total = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     changes = models.JSONField(default=list, blank=True)
     change_count = models.PositiveIntegerField(default=0)
-    failure = models.TextField(blank=True)
+    skipped_reasons = models.JSONField(
+        default=dict, blank=True, help_text="Rows left out on purpose, by reason (another LA's, Welsh, …)."
+    )
 
     objects = ScopedManager(la="la")
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["la", "-created_at"])]
+        indexes = [models.Index(fields=["la", "-created_at"]), models.Index(fields=["state", "queued_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} import of {self.original_name}"
 
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.REJECTED, self.State.FAILED)
+    def on_failed(self) -> None:
+        """Tell the person who uploaded the file, by email, that it was not imported."""
+        if self.requested_by_id is None:
+            return
+        from accounts.tasks import email_request
+
+        email_request(
+            kind="import-failed",
+            event_key=f"import-failed:{self.pk}",
+            la_id=self.la_id,
+            import_id=self.pk,
+        )

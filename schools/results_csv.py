@@ -1,12 +1,12 @@
 """Performance data from the CSV template the portal offers: one row per school, year and group."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import timezone
 
-from .imports import Outcome, RowError
-from .models import PerformanceResult, PupilGroup, School
+from .imports import Outcome, RowError, value_problem
+from .models import RESULT_RANGES, PerformanceResult, PupilGroup, School
 
 COLUMNS = (
     "URN",
@@ -33,14 +33,13 @@ MEASURES = {
     "CVA upper limit": "cva_upper",
     "% FSM": "percentage_fsm",
 }
-PERCENTAGES = {"five_ac_em", "progress_english", "progress_maths", "percentage_fsm"}
 ALL_PUPILS_ONLY = {"cva", "cva_lower", "cva_upper", "percentage_fsm"}
 GROUPS = {value: value for value in PupilGroup.values} | {label.lower(): value for value, label in PupilGroup.choices}
 
 
 def parse_academic_year(raw: str) -> int | None:
     """2024, 2024/25 and 2024-25 all mean the year starting in September 2024."""
-    match = re.fullmatch(r"(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?", raw.strip())
+    match = re.fullmatch(r"([0-9]{4})(?:\s*[/-]\s*([0-9]{2}|[0-9]{4}))?", raw.strip())
     if not match:
         return None
     start = int(match.group(1))
@@ -67,7 +66,7 @@ class ResultsImporter:
             errors.append(RowError(line, column, row.get(column, ""), message))
 
         urn = row["URN"]
-        if not re.fullmatch(r"\d{6}", urn):
+        if not re.fullmatch(r"[0-9]{6}", urn):
             error("URN", "A URN is 6 digits.")
         year = parse_academic_year(row["Academic year"])
         if year is None:
@@ -81,18 +80,25 @@ class ResultsImporter:
             if raw == "":
                 values[name] = None
                 continue
-            try:
-                number = Decimal(raw)
-            except InvalidOperation:
-                error(column, "Enter a number.")
+            # Plain decimals only: no NaN, Infinity or 1e9 for a spreadsheet to have invented.
+            if not re.fullmatch(r"-?[0-9]{1,15}(\.[0-9]{1,15})?", raw):
+                error(column, "Enter a number, like 1003.5.")
                 continue
-            if name == "cohort" and (number != number.to_integral_value() or number < 0):
+            number = Decimal(raw)
+            low, high = RESULT_RANGES[name]
+            if name == "cohort" and number != number.to_integral_value():
                 error(column, "Enter a whole number of pupils.")
-            elif name in PERCENTAGES and not 0 <= number <= 100:
-                error(column, "A percentage is between 0 and 100.")
+            elif not low <= number <= high:
+                error(column, f"Enter a number from {low} to {high:,}.")
             elif name in ALL_PUPILS_ONLY and group not in (None, PupilGroup.ALL):
                 error(column, "Record this on the all-pupils row only.")
-            values[name] = int(number) if name == "cohort" else number
+            else:
+                # 12.50 is 12.5; 12.55 does not fit a one-decimal column and is reported.
+                tenths = number.quantize(Decimal("0.1"))
+                value = int(number) if name == "cohort" else (tenths if tenths == number else number)
+                if problem := value_problem(PerformanceResult, name, value):
+                    error(column, problem)
+                values[name] = value
         cva, low, high = values.get("cva"), values.get("cva_lower"), values.get("cva_upper")
         if cva is not None and low is not None and high is not None and not low <= cva <= high:
             error("CVA", "CVA must lie between its lower and upper limits.")

@@ -7,6 +7,7 @@ from django_scopes import scopes_disabled
 
 from audit.models import Action
 from audit.services import audit_record
+from jobs.runner import job_enqueue
 from sipportal.errors import DomainError
 
 from .gias import GiasImporter
@@ -29,14 +30,12 @@ def data_import_request(*, actor, la, kind: str, upload: UploadedFile) -> DataIm
         data_import = DataImport(la=la, kind=kind, original_name=upload.name[:255], requested_by=actor)
         data_import.file.save(upload.name, upload, save=False)
         data_import.save()
-        from .tasks import run_data_import
-
-        run_data_import.delay_on_commit(data_import.pk, la.pk)
+        job_enqueue(data_import)
     return data_import
 
 
 def data_import_run(*, data_import: DataImport) -> DataImport:
-    """Run an import now (called by the task, and by the management command)."""
+    """Run an import held by this process (see jobs.runner.run_job): the task's and the command's work."""
     if data_import.kind == DataImport.Kind.GIAS:
         importer = GiasImporter(la=data_import.la)
     else:

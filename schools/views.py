@@ -9,6 +9,7 @@ from django_tables2 import RequestConfig
 from audit.models import Action
 from audit.services import audit_record
 from caseload.models import SipAssignment
+from jobs.status import background_is_up, background_status
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error
 from sipportal.streaming import csv_download
@@ -283,16 +284,41 @@ def imports(request, la_code):
         else:
             return redirect("schools:import", la_code, data_import.pk)
     recent = DataImport.objects.select_related("requested_by")[:20]
-    return render(request, "schools/imports.html", {"form": form, "recent": recent})
+    background_up = background_is_up(background_status(ping_timeout=0.5))
+    return render(request, "schools/imports.html", {"form": form, "recent": recent, "background_up": background_up})
+
+
+def _import_status_text(data_import: DataImport, progress: dict) -> str:
+    """The one sentence the page and its polling script show while an import has not finished."""
+    if data_import.is_queued_without_broker:
+        return (
+            "Queued. Background processing is not available at the moment; the import will start by itself "
+            "when it is back. Your file is saved, and you can leave this page."
+        )
+    if data_import.state == DataImport.State.REQUESTED:
+        return "Waiting to start."
+    if progress["stage"] == "unavailable":
+        return "Importing. Progress not available at the moment."
+    if progress["rows"]:
+        verb = "written" if progress["stage"] == "writing" else "checked"
+        return f"Importing: {progress['rows']} rows {verb} so far."
+    return "Importing."
 
 
 def import_detail(request, la_code, import_id):
     _require_register_manager(request)
     data_import = get_object_or_404(DataImport.objects.select_related("requested_by"), pk=import_id)
     progress = progress_of(data_import)
+    status_text = _import_status_text(data_import, progress)
     if request.GET.get("format") == "json":
-        return JsonResponse({"state": data_import.state, "finished": data_import.finished, **progress})
-    return render(request, "schools/import_detail.html", {"data_import": data_import, "progress": progress})
+        return JsonResponse(
+            {"state": data_import.state, "finished": data_import.finished, "status": status_text, **progress}
+        )
+    return render(
+        request,
+        "schools/import_detail.html",
+        {"data_import": data_import, "progress": progress, "status_text": status_text},
+    )
 
 
 @require_GET

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "reports",
     "national",
     "overview",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,8 @@ EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
+# For django.core.mail.backends.filebased.EmailBackend (the fault drill counts messages there).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-email"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -273,8 +276,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REDIS_URL = required_in_production("REDIS_URL", None)
 # The cache carries import progress from workers to web processes, so with workers it must be
 # shared: Redis. Without REDIS_URL everything runs in one process and memory is enough.
+# Short socket timeouts: a page that reads progress must not hang on a Redis that is down.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -292,9 +300,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Jobs (jobs/runner.py): a worker writes a heartbeat on its job's row every JOB_HEARTBEAT_SECONDS;
+# the sweeper, run by beat every JOB_SWEEP_SECONDS, sends again a running job silent for
+# JOB_STALE_SECONDS and a requested job no worker took within JOB_REQUEUE_SECONDS.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60)
+JOB_REQUEUE_SECONDS = env_int("JOB_REQUEUE_SECONDS", 60)
+JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 60)
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-jobs": {"task": "jobs.sweep", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
+}
 # First retry delay of an email that failed on a dropped connection; doubles each time.
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)
 

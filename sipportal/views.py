@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.access import memberships_of
 from accounts.models import NATIONAL_ROLES, SCHOOL_ROLES, Role
+from jobs.status import background_status
 
 logger = logging.getLogger(__name__)
 
@@ -54,31 +55,10 @@ def _check_database() -> str:
         return "down"
 
 
-def _check_broker_and_worker() -> tuple[str, str]:
-    from sipportal.celery import app
-
-    if app.conf.task_always_eager:
-        return "in-process", "in-process"
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception:
-        logger.exception("health: broker check failed")
-        return "down", "unknown"
-    try:
-        replies = app.control.ping(timeout=1.0)
-    except Exception:
-        logger.exception("health: worker ping failed")
-        replies = []
-    return "ok", ("ok" if replies else "down")
-
-
 @never_cache
 def health(request):
     """Readiness: the database, the broker and at least one worker. 503 when any is down."""
-    database = _check_database()
-    broker, worker = _check_broker_and_worker()
-    checks = {"database": database, "broker": broker, "worker": worker}
+    checks = {"database": _check_database(), **background_status()}
     healthy = all(value in ("ok", "in-process") for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503)
 

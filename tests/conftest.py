@@ -97,12 +97,14 @@ class World:
 
 @pytest.fixture
 def reference_data(db) -> None:
-    """The rows migrations add (the Gaining Ground criteria). Transactional tests empty the
-    database between tests, so put them back; on other tests this changes nothing."""
+    """The rows migrations add (the Gaining Ground criteria, the establishment types in scope).
+    Transactional tests empty the database between tests, so put them back; on other tests this
+    changes nothing."""
     from django.apps import apps
 
     migration = importlib.import_module("schools.migrations.0003_eligibility_criteria")
     migration.add_criteria(apps, None)
+    importlib.import_module("schools.migrations.0007_establishment_types").seed(apps, None)
 
 
 def add_history(world: "World", years: int = HISTORY_YEARS) -> None:

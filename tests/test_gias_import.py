@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -57,7 +58,8 @@ def test_a_clean_extract_creates_updates_and_skips_other_las_rows(admin_client, 
     data_import = latest_import(world.a.la)
     assert data_import.state == DataImport.State.DONE
     assert data_import.counts == {"created": 1, "updated": 2, "unchanged": 0, "skipped": 1, "rejected": 0}
-    assert "Imported" in page
+    assert data_import.skipped_reasons == {"Schools of other LAs": 1}
+    assert "Imported" in page and "Schools of other LAs: 1" in page
     now = names(world.a.la)
     assert now["900001"] == "St Mary’s Church of England High School"  # read as Windows-1252
     assert now[existing.urn] == "Renamed Academy"
@@ -188,3 +190,149 @@ def test_a_national_import_refuses_an_unknown_la_without_a_region(world, tmp_pat
     with pytest.raises(CommandError, match="Nothing imported: 1 problems"):
         call_command("import_gias", str(path), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
     assert not LocalAuthority.objects.filter(code="999").exists()
+
+
+def test_values_that_do_not_fit_their_columns_are_reported_and_change_nothing(admin_client, world):
+    before = names(world.a.la)
+    rows = [
+        gias_row("900041", EstablishmentName="A" * 201),  # line 2: longer than the column
+        gias_row("900042", EstablishmentName="Null\x00Academy"),  # line 3: PostgreSQL refuses NUL
+        gias_row("900043", EstablishmentName="Broken\r\nName School"),  # line 4: a line break
+        gias_row("900044", la_code="3O2"),  # line 5: a letter O, not another LA
+        gias_row("900045", la_code=""),  # line 6
+        gias_row("900046", NumberOfPupils="99999999999999", StatutoryHighAge="99999"),  # line 7
+        gias_row("900047", PercentageFSM="NaN", OpenDate="31-02-2020"),  # line 8
+        gias_row("900048", Postcode="NR1 1AA TOO LONG", HeadLastName="Lovelace" * 30),  # line 9
+        gias_row("900049", URN="٩٠٠٠٤٩"),  # line 10: Arabic-Indic digits are not a URN
+        gias_row("900050"),  # line 11: fine, but the file has bad rows
+    ]
+    page = upload(admin_client, gias_csv(rows, encoding="utf-8")).content.decode()
+    data_import = latest_import(world.a.la)
+    assert data_import.state == DataImport.State.REJECTED
+    assert {(e["line"], e["column"]) for e in data_import.errors} == {
+        (2, "EstablishmentName"),
+        (3, "EstablishmentName"),
+        (4, "EstablishmentName"),
+        (5, "LA (code)"),
+        (6, "LA (code)"),
+        (7, "NumberOfPupils"),
+        (7, "StatutoryHighAge"),
+        (8, "PercentageFSM"),
+        (8, "OpenDate"),
+        (9, "Postcode"),
+        (9, "HeadLastName"),
+        (10, "URN"),
+    }
+    messages = {(e["line"], e["column"]): e["message"] for e in data_import.errors}
+    assert messages[(2, "EstablishmentName")] == "Ensure this value has at most 200 characters (it has 201)."
+    assert "line break" in messages[(4, "EstablishmentName")]
+    assert messages[(5, "LA (code)")] == "An LA code is 3 digits, like 926."
+    assert data_import.counts["skipped"] == 0 and data_import.counts["rejected"] == 9
+    assert "Nothing was imported: 12 problems in the file" in page
+    assert names(world.a.la) == before
+
+
+def test_an_import_that_fails_unexpectedly_ends_failed_and_tells_the_uploader(admin_client, world):
+    from django.core import mail
+
+    with admin_client.capture(execute=False) as callbacks:
+        response = admin_client.post(
+            reverse("schools:imports", args=["926"]),
+            {"kind": "gias", "file": SimpleUploadedFile("edubasealldata.csv", gias_csv([gias_row("900061")]))},
+        )
+    data_import = latest_import(world.a.la)
+    data_import.file.storage.delete(data_import.file.name)  # the stored file went missing
+    with admin_client.capture(execute=True):
+        for callback in callbacks:
+            callback()
+    data_import = latest_import(world.a.la)
+    assert data_import.state == DataImport.State.FAILED and data_import.finished
+    assert data_import.failure.startswith("An unexpected error stopped it (FileNotFoundError). Nothing was changed.")
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Nothing was imported: something went wrong" in page and "FileNotFoundError" in page
+    assert admin_client.get(response["Location"] + "?format=json").json()["finished"] is True
+    assert [m.to for m in mail.outbox] == [[world.a.la_admin.email]]
+    assert mail.outbox[0].subject == "Your import of edubasealldata.csv did not complete"
+    assert "900061" not in names(world.a.la)
+
+
+@pytest.mark.skipif(not settings.REDIS_AVAILABLE, reason="Redis does not answer")
+def test_the_import_page_says_when_no_worker_is_there_to_import(admin_client, world):
+    from sipportal.celery import app
+
+    app.conf.update(task_always_eager=False)
+    try:
+        page = admin_client.get(reverse("schools:imports", args=["926"])).content.decode()
+    finally:
+        app.conf.update(task_always_eager=True)
+    assert "Background processing is not available at the moment." in page
+    assert (
+        "Background processing is not available"
+        not in admin_client.get(reverse("schools:imports", args=["926"])).content.decode()
+    )
+
+
+def test_a_national_extract_skips_welsh_and_overseas_rows_and_counts_them_by_reason(world, tmp_path):
+    import io
+
+    path = tmp_path / "edubasealldata20261101.csv"
+    wales, overseas = {"GOR (name)": "Wales (pseudo)"}, {"GOR (name)": "Not Applicable"}
+    rows = [
+        gias_row("900301", la_code="926"),
+        gias_row("900302", la_code="302"),
+        gias_row("900303", la_code="660", **{"LA (name)": "Cardiff"}, **wales),
+        gias_row("900304", la_code="661", **wales),
+        gias_row("900305", la_code="703", **{"LA (name)": "Overseas"}, **overseas),
+    ]
+    path.write_bytes(gias_csv(rows))
+    out = io.StringIO()
+    call_command("import_gias", str(path), stdout=out)
+    with scopes_disabled():
+        data_import = DataImport.objects.latest("created_at")
+    assert data_import.state == DataImport.State.DONE
+    assert data_import.counts["created"] == 2 and data_import.counts["skipped"] == 3
+    assert data_import.skipped_reasons == {
+        "Welsh establishments": 2,
+        "No English LA (overseas, offshore and other establishments)": 1,
+    }
+    assert "skipped: Welsh establishments: 2" in out.getvalue()
+    assert not LocalAuthority.objects.filter(code__in=["660", "661", "703"]).exists()
+    assert "900301" in names(world.a.la) and "900302" in names(world.b.la)
+
+
+def test_a_malformed_row_still_stops_a_national_import_that_has_welsh_rows(world, tmp_path):
+    path = tmp_path / "edubasealldata20261101.csv"
+    rows = [gias_row("900311", la_code="660", **{"GOR (name)": "Wales (pseudo)"}), gias_row("90031", la_code="926")]
+    path.write_bytes(gias_csv(rows))
+    with pytest.raises(CommandError, match="Nothing imported: 1 problems"):
+        call_command("import_gias", str(path), stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    assert "90031" not in names(world.a.la)
+
+
+def test_establishments_outside_the_programme_are_skipped_by_type_and_unknown_types_reported(admin_client, world):
+    rows = [
+        gias_row("900401"),
+        gias_row("900402", **{"TypeOfEstablishment (name)": "Academy converter"}),
+        gias_row("900403", **{"TypeOfEstablishment (name)": "Other independent school"}),
+        gias_row("900404", **{"TypeOfEstablishment (name)": "Children's centre"}),
+        gias_row("900405", **{"TypeOfEstablishment (name)": "Other independent school"}),
+        gias_row("900406", **{"TypeOfEstablishment (name)": "Hologram academy"}),
+    ]
+    page = upload(admin_client, gias_csv(rows)).content.decode()
+    data_import = latest_import(world.a.la)
+    assert data_import.state == DataImport.State.DONE and data_import.counts["created"] == 2
+    assert data_import.skipped_reasons == {
+        "Not in the register's scope: Other independent school": 2,
+        "Not in the register's scope: Children's centre": 1,
+        "Establishment type the portal does not know yet: Hologram academy": 1,
+    }
+    assert "Establishment type the portal does not know yet: Hologram academy: 1" in page
+    assert {"900401", "900402"} <= set(names(world.a.la)) and "900403" not in names(world.a.la)
+
+
+def test_the_site_administrator_decides_which_types_are_in_scope(admin_client, world):
+    from schools.models import EstablishmentType
+
+    EstablishmentType.objects.filter(name="Other independent school").update(in_scope=True)
+    upload(admin_client, gias_csv([gias_row("900411", **{"TypeOfEstablishment (name)": "Other independent school"})]))
+    assert "900411" in names(world.a.la)

@@ -90,3 +90,64 @@ def test_an_uploaded_extract_is_imported_by_the_worker_with_progress_to_follow(c
     assert status["state"] == "done" and status["rows"] == 2500
     page = client.get(response["Location"]).content.decode()
     assert "2500 rows read" in page
+
+
+def wait_for(predicate, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while not predicate() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return predicate()
+
+
+def test_an_import_that_always_crashes_ends_failed_with_its_reason_and_the_uploader_is_told(world, celery_worker):
+    from django.db import transaction
+    from django_scopes import scope
+
+    from jobs.runner import job_enqueue
+    from schools.models import DataImport
+
+    with scope(la=world.a.la.pk), transaction.atomic():
+        # The uploaded file is not in storage: every run of this import crashes.
+        data_import = DataImport.objects.create(
+            la=world.a.la,
+            kind="gias",
+            original_name="lost.csv",
+            file="imports/2026/11/lost.csv",
+            requested_by=world.a.la_admin,
+        )
+        job_enqueue(data_import)
+
+    def finished():
+        data_import.refresh_from_db()
+        return data_import.finished
+
+    with scope(la=world.a.la.pk):
+        assert wait_for(finished)
+    assert data_import.state == "failed" and data_import.attempts == 1
+    assert data_import.failure.startswith("An unexpected error stopped it (FileNotFoundError).")
+    wait_for_mail(1)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([world.a.la_admin.email], "Your import of lost.csv did not complete")
+    ]
+
+
+def test_an_email_job_that_always_crashes_ends_failed_with_its_reason_and_sends_nothing(db, celery_worker):
+    from django.db import transaction
+    from django_scopes import scopes_disabled
+
+    from accounts.tasks import email_request
+    from jobs.models import EmailJob
+
+    with transaction.atomic():
+        job = email_request(kind="password-reset", event_key="crashes", user_id="not-a-number")
+
+    def finished():
+        with scopes_disabled():
+            job.refresh_from_db()
+        return job.finished
+
+    assert wait_for(finished)
+    assert job.state == "failed" and job.failure.startswith("An unexpected error stopped it (ValueError).")
+    time.sleep(0.3)
+    with scopes_disabled():
+        assert mail.outbox == [] and EmailJob.objects.get(pk=job.pk).attempts == 1

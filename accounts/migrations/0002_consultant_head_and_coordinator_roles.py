@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('schools', '0005_school_easting_northing'),
+        ('schools', '0008_school_easting_northing'),
         ('tenancy', '0001_initial'),
     ]
 

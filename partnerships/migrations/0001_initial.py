@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('priorities', '0005_profile_priority_outline'),
-        ('schools', '0005_school_easting_northing'),
+        ('schools', '0008_school_easting_northing'),
         ('tenancy', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

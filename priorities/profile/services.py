@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.predicates import is_schools_head, is_schools_sip
+from accounts.tasks import email_request
 from audit.models import Action
 from audit.services import audit_record
 from caseload.models import SipAssignment
@@ -329,7 +330,7 @@ def profile_transition(
         profile.submitted_at = timezone.now()
     profile.lock_version += 1
     profile.save()
-    ProfileEvent.objects.create(
+    event = ProfileEvent.objects.create(
         profile=profile,
         actor=actor,
         action=transition.event,
@@ -350,9 +351,14 @@ def profile_transition(
         from ..plan.services import plan_seed_from_profile
 
         plan_seed_from_profile(profile)
-    from ..tasks import send_profile_email
-
-    send_profile_email.delay_on_commit(profile.pk, profile.school.la_id, name)
+    # Recorded with the state change, sent after the commit: the two cannot disagree.
+    email_request(
+        kind="profile",
+        event_key=f"profile:{profile.pk}:{event.pk}",
+        la_id=profile.school.la_id,
+        profile_id=profile.pk,
+        action=name,
+    )
     return profile
 
 

@@ -11,8 +11,8 @@ if (box) {
         window.location.reload();
         return;
       }
-      const verb = progress.stage === "writing" ? "written" : "checked";
-      status.textContent = `Importing: ${progress.rows} rows ${verb} so far.`;
+      // The server words the status (queued, progress not available, rows so far).
+      if (status.textContent !== progress.status) status.textContent = progress.status;
     } catch {
       // A missed poll is retried on the next tick.
     }

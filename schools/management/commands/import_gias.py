@@ -10,8 +10,9 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope, scopes_disabled
 
+from jobs.runner import run_job
 from schools.models import DataImport
-from schools.services import data_import_run
+from schools.tasks import import_in_scope
 from tenancy.models import LocalAuthority
 
 
@@ -34,12 +35,17 @@ class Command(BaseCommand):
             data_import = DataImport(la=authority, kind=DataImport.Kind.GIAS, original_name=path.name[:255])
             data_import.file.save(path.name, File(handle), save=False)
             data_import.save()
-            data_import = data_import_run(data_import=data_import)
+        # The same runner as the background task: a crash ends the import "failed", with a reason.
+        data_import = run_job(DataImport, data_import.pk, import_in_scope)
         counts = ", ".join(f"{name} {count}" for name, count in data_import.counts.items())
+        if data_import.state == DataImport.State.FAILED:
+            raise CommandError(f"Nothing imported: {data_import.failure}")
         if data_import.state != DataImport.State.DONE:
             for error in data_import.errors[:50]:
                 self.stderr.write(f"line {error['line']}, {error['column']}: {error['message']} ({error['value']!r})")
             raise CommandError(f"Nothing imported: {data_import.error_count} problems in {path.name}")
         self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {counts}"))
+        for reason, count in data_import.skipped_reasons.items():
+            self.stdout.write(f"  skipped: {reason}: {count}")
         for change in data_import.changes[:50]:
             self.stdout.write(f"  {change['name']} ({change['urn']}): {change['change']}")
