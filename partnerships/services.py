@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from accounts.tasks import email_request
 from audit.models import Action
 from audit.services import audit_record
 from sipportal.errors import DomainError
@@ -138,9 +139,12 @@ def match_propose(
                 "reason_not_top": proposal.reason_not_top,
             },
         )
-    from .tasks import send_partnership_email
-
-    send_partnership_email.delay_on_commit("proposed", proposal_id=proposal.pk)
+    email_request(
+        kind="partnership",
+        event_key=f"partnership:proposal:{proposal.pk}:proposed",
+        event="proposed",
+        proposal_id=proposal.pk,
+    )
     return proposal
 
 
@@ -189,9 +193,13 @@ def proposal_respond(*, actor, proposal: MatchProposal, accept: bool, reason: st
     if accept:
         with scope(la=proposal.la_id):
             partnership = _start_partnership(proposal, actor)
-    from .tasks import send_partnership_email
-
-    send_partnership_email.delay_on_commit("accepted" if accept else "declined", proposal_id=proposal.pk)
+    answer = "accepted" if accept else "declined"
+    email_request(
+        kind="partnership",
+        event_key=f"partnership:proposal:{proposal.pk}:{answer}",
+        event=answer,
+        proposal_id=proposal.pk,
+    )
     return partnership
 
 
@@ -437,7 +445,7 @@ def form2_transition(
         plan.submitted_at = timezone.now()
     plan.lock_version += 1
     plan.save()
-    Form2Event.objects.create(plan=plan, actor=actor, action=name, comment=comment.strip())
+    event = Form2Event.objects.create(plan=plan, actor=actor, action=name, comment=comment.strip())
     audit_record(
         action=Action.FORM2_TRANSITION,
         actor=actor,
@@ -446,9 +454,13 @@ def form2_transition(
         obj=plan.partnership,
         detail={"plan": plan.pk, "version": plan.version_number, "transition": name, "comment": comment.strip()},
     )
-    from .tasks import send_partnership_email
-
-    send_partnership_email.delay_on_commit(f"form2-{name}", plan_id=plan.pk)
+    # Recorded with the state change, sent after the commit (people of two LAs: no one LA's scope).
+    email_request(
+        kind="partnership",
+        event_key=f"partnership:form2:{plan.pk}:{event.pk}",
+        event=f"form2-{name}",
+        plan_id=plan.pk,
+    )
     return plan
 
 

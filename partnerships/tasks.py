@@ -1,12 +1,11 @@
 """Emails that tell the next person a proposal or a Form 2 is waiting for them."""
 
-from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
-from accounts.tasks import EMAIL_TASK_OPTIONS, send_templated_email
+from accounts.tasks import email_builder
 
 from .models import Form2, MatchProposal
 
@@ -47,8 +46,9 @@ def recipients(event: str, proposal: MatchProposal | None = None, plan: Form2 | 
     return _emails(heads)
 
 
-@shared_task(**EMAIL_TASK_OPTIONS)
-def send_partnership_email(self, event: str, proposal_id: int | None = None, plan_id: int | None = None) -> None:
+@email_builder("partnership")
+def partnership_email(*, event: str, proposal_id: int | None = None, plan_id: int | None = None):
+    """The email about a proposal or a Form 2 step. Built outside any one LA: its people may be in two."""
     with scopes_disabled():
         proposal = plan = None
         if proposal_id is not None:
@@ -58,15 +58,15 @@ def send_partnership_email(self, event: str, proposal_id: int | None = None, pla
                 .first()
             )
             if proposal is None:
-                return
+                return None
             path = reverse("partnerships:proposal", args=[proposal.pk])
         else:
             plan = Form2.objects.select_related("partnership", "partnership__la").filter(pk=plan_id).first()
             if plan is None:
-                return
+                return None
             path = reverse("partnerships:detail", args=[plan.partnership_id])
         to = recipients(event, proposal=proposal, plan=plan)
-        if not to:
-            return
-        context = {"event": event, "proposal": proposal, "plan": plan, "link": settings.SITE_URL + path}
-        send_templated_email(self, "emails/partnership.txt", to, context)
+    if not to:
+        return None
+    context = {"event": event, "proposal": proposal, "plan": plan, "link": settings.SITE_URL + path}
+    return "emails/partnership.txt", to, context

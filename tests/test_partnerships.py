@@ -576,3 +576,25 @@ def test_emails_tell_the_partner_head_of_a_proposal_and_the_chair_of_a_submitted
                 actor=world.a.sip, access=sip, plan=plan, name="submit", lock_version=plan.lock_version
             )
     assert set(mail.outbox[-1].to) == {world.ssat.email, world.a.governor.email}
+
+
+def test_the_gias_import_maps_easting_and_northing_for_distance(client, world, django_capture_on_commit_callbacks):
+    from .gias_files import HEADINGS, gias_csv, gias_row
+    from .test_gias_import import latest_import, upload
+
+    client.force_login(world.a.la_admin)
+    client.capture = django_capture_on_commit_callbacks
+    admin_client = client
+
+    headings = [*HEADINGS, "Easting", "Northing"]
+    rows = [gias_row("900101", Easting="623400", Northing="308950"), gias_row("900102", Easting="", Northing="")]
+    upload(admin_client, gias_csv(rows, headings=headings))
+    with scope(la=world.a.la.pk):
+        located = School.objects.get(urn="900101")
+        unknown = School.objects.get(urn="900102")
+    assert (located.easting, located.northing) == (623400, 308950)
+    assert (unknown.easting, unknown.northing) == (None, None)
+    upload(admin_client, gias_csv([gias_row("900103", Easting="62x400", Northing="1")], headings=headings))
+    rejected = latest_import(world.a.la)
+    assert rejected.state == "rejected"
+    assert "British National Grid coordinate" in str(rejected.errors)
