@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:body>/register/add/", login_required(views.register_edit), name="register-add"),
     path("<slug:body>/register/<int:register_id>/", login_required(views.register_edit), name="register-edit"),
     path("<slug:body>/partnerships/", login_required(views.partnerships), name="partnerships"),
+    path("<slug:body>/reports/", include("reports.national_urls")),
 ]

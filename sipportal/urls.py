@@ -12,8 +12,10 @@ la_patterns = [
     path("", include(people_urls)),
     path("schools/", include("schools.urls")),
     path("", include("visits.urls")),
+    path("reports/", include("reports.la_urls")),
     path("audit/", include("audit.urls")),
     path("gaining-ground/", include((gaining_ground_urls, "gaining_ground"))),
+    path("training/", include("training.urls")),
 ]
 
 urlpatterns = [
