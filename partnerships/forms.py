@@ -25,7 +25,7 @@ class ProposeForm(GovukFormMixin, forms.Form):
         label="Due-diligence notes", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner_school"].choices = [
             (c.school.pk, f"{c.school.name} ({c.school.la.name}), {c.total} points") for c in candidates
@@ -129,17 +129,19 @@ class AssignForm(GovukFormMixin, forms.Form):
     consultant_head = forms.ModelChoiceField(label="SSAT consultant head", queryset=None, required=False)
     coordinator = forms.ModelChoiceField(label="Regional partnership coordinator", queryset=None, required=False)
 
-    def __init__(self, *args, consultant_heads, coordinators, **kwargs):
+    def __init__(self, *args, consultant_heads=None, coordinators=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["consultant_head"].queryset = consultant_heads
-        self.fields["coordinator"].queryset = coordinators
+        from accounts.models import User
+
+        self.fields["consultant_head"].queryset = User.objects.none() if consultant_heads is None else consultant_heads
+        self.fields["coordinator"].queryset = User.objects.none() if coordinators is None else coordinators
 
 
 class NoteForm(GovukFormMixin, forms.Form):
     strategy_text = forms.ChoiceField(label="Strategy", required=False)
     note = forms.CharField(label="Monitoring note", widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
 
-    def __init__(self, *args, strategies, **kwargs):
+    def __init__(self, *args, strategies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["strategy_text"].choices = [("", "The partnership as a whole")] + [
             (s.strategy[:300], s.strategy[:120]) for s in strategies
@@ -154,7 +156,7 @@ class LedgerLineForm(GovukFormMixin, forms.Form):
     )
     purpose = forms.ChoiceField(label="What it was for (a Form 2 strategy or a plan priority)")
 
-    def __init__(self, *args, kinds, purposes, **kwargs):
+    def __init__(self, *args, kinds=(), purposes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k, LedgerKind(k).label) for k in kinds]
         self.fields["purpose"].choices = [(p, p) for p in [*purposes, "General support"]]

@@ -65,6 +65,9 @@ def _suffolk():
                 "percentage_fsm": 36 if joined else 22 + number,
                 "ofsted_rating": ofsted,
                 "headteacher_name": ["Mrs Ruth Aldous", "Mr Ben Clarke", "Ms Jo Nunn", "Mr Eli Crane"][number],
+                "street": ["Bridge Road", "Valley Lane", "Harbour Road", "Meadow Way"][number],
+                "town": ["Ipswich", "Sudbury", "Lowestoft", "Haverhill"][number],
+                "postcode": ["IP3 8AA", "CO10 1AB", "NR32 1XA", "CB9 0AB"][number],
                 "gaining_ground_joined": joined,
             },
         )
@@ -236,9 +239,9 @@ def seed_partnerships(person) -> list[tuple[str, str]]:
     _register()
     orwell, stour = suffolk_schools["830401"], suffolk_schools["830402"]
 
-    partner_head = person("partner-head.935@demo.test", "Ruth Aldous")
+    partner_head = person("partner-head.935@demo.test", "Mrs Ruth Aldous")
     Membership.objects.get_or_create(user=partner_head, role=Role.PARTNER_HEAD, la=suffolk, school=orwell)
-    stour_head = person("head.830402@demo.test", "Ben Clarke")
+    stour_head = person("head.830402@demo.test", "Mr Ben Clarke")
     Membership.objects.get_or_create(user=stour_head, role=Role.HEADTEACHER, la=suffolk, school=stour)
     consultant = person("consultant-head@demo.test", "Carol Whitby")
     Membership.objects.get_or_create(user=consultant, role=Role.CONSULTANT_HEAD, national_body=ssat_body)
