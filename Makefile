@@ -27,6 +27,7 @@ test: install
 bench: install
 	cd bench && ../$(BIN)/python bench_school_list.py
 	cd bench && ../$(BIN)/python bench_gias_import.py
+	cd bench && ../$(BIN)/python bench_matching.py
 	cd bench && ../$(BIN)/python bench_reports.py
 
 install: system-packages python-packages assets

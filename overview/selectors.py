@@ -38,6 +38,7 @@ def todo_for_sip(request) -> list[Todo]:
             school_id__in=school_ids, academic_year=current_academic_year(), state=PriorityProfile.State.WITH_SIP
         ).select_related("school", "school__la")
     ]
+    items += _form2_for_sip(school_ids)
     overdue = (
         School.objects.filter(pk__in=school_ids)
         .annotate(
@@ -77,6 +78,23 @@ def todo_for_sip(request) -> list[Todo]:
         for v in unfinished
     ]
     return items
+
+
+def _form2_for_sip(school_ids) -> list[Todo]:
+    """Partnership plans (Form 2) agreed at the meeting and waiting for the SIP (one query)."""
+    from partnerships.models import Form2
+
+    plans = Form2.objects.filter(
+        partnership__school_id__in=school_ids, state__in=(Form2.State.AGREED, Form2.State.APPROVED)
+    ).select_related("partnership__school")
+    return [
+        Todo(
+            f"Form 2 of {p.partnership.school.name} is waiting for you to "
+            f"{'approve' if p.state == Form2.State.AGREED else 'submit'} it",
+            reverse("partnerships:detail", args=[p.partnership_id]),
+        )
+        for p in plans
+    ]
 
 
 def todo_for_head(request) -> list[Todo]:

@@ -123,6 +123,9 @@ class School(models.Model):
     street = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    # British National Grid metres, from GIAS; partner matching measures distance with them.
+    easting = models.PositiveIntegerField(null=True, blank=True)
+    northing = models.PositiveIntegerField(null=True, blank=True)
     headteacher_name = models.CharField(max_length=200, blank=True)
     ofsted_rating = models.CharField(max_length=30, choices=OfstedRating.choices, blank=True)
     trust_name = models.CharField("trust", max_length=200, blank=True)
