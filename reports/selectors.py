@@ -10,7 +10,7 @@ from django.utils import timezone
 from sipportal.todo import Todo, counted
 from visits.models import Visit
 
-from .models import Audience, RenderedDocument, Report
+from .models import Audience, RenderedDocument, Report, ReportArchive
 
 # A report is due this many days after a finalised visit it does not yet follow.
 REPORT_DUE_DAYS = 28
@@ -171,3 +171,13 @@ def report_todos(request) -> list:
                 )
             )
     return items
+
+
+def recent_archives(la, limit: int = 10) -> QuerySet[ReportArchive]:
+    """The LA's latest report archives, newest first, with who asked for each."""
+    return ReportArchive.objects.filter(la=la).select_related("requested_by")[:limit]
+
+
+def get_archive_for_la(la, archive_id: int) -> ReportArchive:
+    """One of the LA's report archives; another LA's archive is a 404."""
+    return get_object_or_404(ReportArchive, pk=archive_id, la=la)

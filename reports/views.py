@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -20,15 +20,17 @@ from tenancy.academic_year import academic_year_label, current_academic_year, ye
 
 from . import services
 from .forms import ArchiveForm, CommentForm, NewVersionForm, ReportForm
-from .models import Audience, Report, ReportArchive
+from .models import Audience, Report
 from .rendering import document_filename
 from .selectors import (
     REPORT_DUE_DAYS,
     downloadable,
+    get_archive_for_la,
     get_document_for_download,
     get_report_for_user,
     issued_reports_of_term,
     overdue_reports,
+    recent_archives,
     report_years,
     reports_for_school,
 )
@@ -347,7 +349,7 @@ def la_reports(request, la_code):
             "due_days": REPORT_DUE_DAYS,
             "issued": issued_reports_of_term(this_year, term),
             "term_label": f"{services.TERM_NAMES[term]} term {academic_year_label(this_year)}",
-            "archives": ReportArchive.objects.filter(la=request.la).select_related("requested_by")[:10],
+            "archives": recent_archives(request.la),
         },
         status=400 if form.errors else 200,
     )
@@ -355,13 +357,13 @@ def la_reports(request, la_code):
 
 def archive_detail(request, la_code, archive_id):
     _la_admin(request)
-    archive = get_object_or_404(ReportArchive, pk=archive_id, la=request.la)
+    archive = get_archive_for_la(request.la, archive_id)
     return render(request, "reports/archive_detail.html", {"archive": archive})
 
 
 def archive_download(request, la_code, archive_id):
     _la_admin(request)
-    archive = get_object_or_404(ReportArchive, pk=archive_id, la=request.la)
+    archive = get_archive_for_la(request.la, archive_id)
     if archive.state != JobState.DONE:
         return redirect("reports:archive", la_code, archive.pk)
     services.archive_download(actor=request.user, archive=archive, request=request)
