@@ -200,3 +200,19 @@ def todo_for_head(request) -> list:
         )
         for p in offers
     ]
+
+
+def get_bookable_school_for_user(request, head_schools: set[int]) -> School:
+    """The school a head books for: their own (one of them, chosen by ?school=URN if several)."""
+    schools = School.objects.filter(pk__in=head_schools).order_by("name")
+    wanted = request.GET.get("school") or request.POST.get("school")
+    school = schools.filter(urn=wanted).first() if wanted else None
+    school = school or schools.first()
+    if school is None:
+        raise Http404("No such school")
+    return school
+
+
+def school_booking(school, course) -> Booking | None:
+    """The school's booking on a course (its answers to the six questions), if it has one."""
+    return Booking.objects.filter(school=school, course=course).first()

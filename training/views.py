@@ -2,7 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from tenancy.academic_year import academic_year_label, current_academic_year, ye
 
 from . import selectors, services
 from .forms import AnswersForm, CourseForm, ImpactForm, SessionForm, StaffFormSet, attendance_marks
-from .models import Booking, Place
+from .models import Place
 from .programme import CORE_PROGRAMME_2004_05, SENIOR_LEADER_QUESTIONS
 
 
@@ -220,8 +220,8 @@ def session_book(request, la_code, session_id):
     head_schools = request.access.school_ids(Role.HEADTEACHER)
     if not head_schools:
         raise PermissionDenied
-    school = _bookable_school(request, head_schools)
-    booking = Booking.objects.filter(school=school, course=session.course).first()
+    school = selectors.get_bookable_school_for_user(request, head_schools)
+    booking = selectors.school_booking(school, session.course)
     initial = {}
     if booking is not None:
         initial = {name: getattr(booking, name) for name, _ in SENIOR_LEADER_QUESTIONS} | {
@@ -264,19 +264,6 @@ def session_book(request, la_code, session_id):
         "training/book.html",
         {"session": session, "school": school, "staff": staff, "answers": answers, "errors": errors},
     )
-
-
-def _bookable_school(request, head_schools: set[int]):
-    """The school a head books for: their own (one of them, chosen by ?school=URN if several)."""
-    from schools.models import School
-
-    schools = School.objects.filter(pk__in=head_schools).order_by("name")
-    wanted = request.GET.get("school") or request.POST.get("school")
-    school = schools.filter(urn=wanted).first() if wanted else None
-    school = school or schools.first()
-    if school is None:
-        raise Http404("No such school")
-    return school
 
 
 def _booked_message(places: list[Place]) -> str:
