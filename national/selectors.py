@@ -1,6 +1,7 @@
 """What each national body may see across LAs. Each selector names its reader and its limits."""
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.models import Membership, Role
 from schools.models import School
@@ -61,3 +62,23 @@ def priorities_of_profile_for_matching(membership: Membership, profile):
 
     la_ids = list(las_served_by(membership).values_list("pk", flat=True))
     return ProfilePriority.objects.with_scope(la=la_ids).filter(profile=profile)
+
+
+# The register of supporting schools is national: callers read it with scopes disabled.
+def get_register_entry(register_id: int):
+    """One entry of the national register of supporting schools, or 404."""
+    from partnerships.models import SupportingSchool
+
+    return get_object_or_404(SupportingSchool.objects.select_related("school"), pk=register_id)
+
+
+def school_by_urn(urn) -> School | None:
+    """The school with this URN in the register of schools, if any."""
+    return School.objects.filter(urn=urn).first()
+
+
+def is_on_register(school: School) -> bool:
+    """Whether the school is already on the national register of supporting schools."""
+    from partnerships.models import SupportingSchool
+
+    return SupportingSchool.objects.filter(school=school).exists()

@@ -10,10 +10,13 @@ from tenancy.academic_year import academic_year_label, year_from_request, year_l
 
 from .selectors import (
     gaining_ground_schools_for,
+    get_register_entry,
+    is_on_register,
     las_served_by,
     matching_years,
     priorities_of_profile_for_matching,
     profiles_for_matching,
+    school_by_urn,
 )
 
 
@@ -143,25 +146,19 @@ def register(request, body):
 
 def register_edit(request, body, register_id=None):
     from partnerships.forms import RegisterForm
-    from partnerships.models import SupportingSchool
     from partnerships.services import PartnershipError, supporting_school_save
-    from schools.models import School
 
     membership = _matching_membership(request, body)
     with scopes_disabled():
-        instance = (
-            get_object_or_404(SupportingSchool.objects.select_related("school"), pk=register_id)
-            if register_id
-            else None
-        )
+        instance = get_register_entry(register_id) if register_id else None
         form = RegisterForm(request.POST or None, instance=instance)
         if request.method == "POST" and form.is_valid():
             register = form.save(commit=False)
             if instance is None:
-                school = School.objects.filter(urn=form.cleaned_data["urn"]).first()
+                school = school_by_urn(form.cleaned_data["urn"])
                 if school is None:
                     form.add_error("urn", "No school has this URN in the register of schools.")
-                elif SupportingSchool.objects.filter(school=school).exists():
+                elif is_on_register(school):
                     form.add_error("urn", f"{school.name} is already on the register.")
                 else:
                     register.school = school
