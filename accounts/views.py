@@ -3,7 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -13,7 +13,7 @@ from audit.services import audit_record
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error
 
-from . import services
+from . import selectors, services
 from .forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -22,7 +22,6 @@ from .forms import (
     QueuedPasswordResetForm,
     SignInForm,
 )
-from .models import Invitation, Membership
 from .tables import InvitationTable, MembershipTable
 
 
@@ -56,14 +55,14 @@ def _require_people_manager(request):
 
 def people(request, la_code):
     _require_people_manager(request)
-    table = MembershipTable(Membership.objects.select_related("user", "la", "school"))
+    table = MembershipTable(selectors.memberships_of_la())
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "accounts/people.html", {"table": table})
 
 
 def membership_edit(request, la_code, membership_id):
     _require_people_manager(request)
-    membership = get_object_or_404(Membership.objects.select_related("user", "la", "school"), pk=membership_id)
+    membership = selectors.get_membership_for_la(membership_id)
     initial = {"role": membership.role, "school": membership.school, "is_chair": membership.is_chair}
     form = PlaceForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -88,7 +87,7 @@ def membership_edit(request, la_code, membership_id):
 def membership_remove(request, la_code, membership_id):
     """Asks first: removing a role cannot be undone from this page."""
     _require_people_manager(request)
-    membership = get_object_or_404(Membership.objects.select_related("user", "la", "school"), pk=membership_id)
+    membership = selectors.get_membership_for_la(membership_id)
     if request.method == "POST":
         try:
             services.membership_remove(actor=request.user, membership=membership, request=request)
@@ -102,7 +101,7 @@ def membership_remove(request, la_code, membership_id):
 
 def invitations(request, la_code):
     _require_people_manager(request)
-    table = InvitationTable(Invitation.objects.select_related("la", "school"))
+    table = InvitationTable(selectors.invitations_of_la())
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "accounts/invitations.html", {"table": table})
 
@@ -126,7 +125,7 @@ def invitation_new(request, la_code):
 @require_POST
 def invitation_change(request, la_code, invitation_id, action):
     _require_people_manager(request)
-    invitation = get_object_or_404(Invitation, pk=invitation_id)
+    invitation = selectors.get_invitation_for_la(invitation_id)
     service = {"resend": services.invitation_resend, "revoke": services.invitation_revoke}[action]
     try:
         service(actor=request.user, invitation=invitation, request=request)
@@ -143,22 +142,14 @@ def invitation_accept(request, token):
     payload = services.invitation_token_read(token)
     if payload is None:
         raise Http404("This invitation link is not valid")
-    invitation = (
-        Invitation.objects.with_scope(la=payload["la"])
-        .select_related("la", "school")
-        .filter(nonce=payload["n"])
-        .first()
-    )
+    invitation = selectors.invitation_from_link(payload)
     if invitation is None:
         raise Http404("This invitation link is not valid")
     context = {"invitation": invitation}
     if not invitation.is_usable:
         return render(request, "accounts/invitation_unusable.html", context, status=410)
 
-    from .models import User
-
-    has_account = User.objects.filter(email__iexact=invitation.email).exists()
-    if has_account:
+    if selectors.has_account(invitation.email):
         signed_in_as_invitee = request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
         if request.method == "POST" and signed_in_as_invitee:
             return _accept(request, invitation, user=request.user)
