@@ -11,17 +11,18 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django_scopes import scope, scopes_disabled
 
 from accounts.access import memberships_of
-from accounts.models import Role
+from accounts.models import Role, User
 from audit.models import Action
 from audit.services import audit_record
 from schools.models import NationalAverage, PerformanceResult, PupilGroup, School, gaining_ground_q
 from tenancy.academic_year import academic_year_dates, current_academic_year, term_of
 
 from .matching import MatchingData, rank
-from .models import Form2, LedgerKind, LedgerLine, MatchProposal, Partnership, SupportingSchool
+from .models import FocusArea, Form2, LedgerKind, LedgerLine, MatchProposal, Partnership, Strategy, SupportingSchool
 
 RESULT_GROUPS = (PupilGroup.ALL, PupilGroup.FSM, PupilGroup.NON_FSM)
 
@@ -531,3 +532,58 @@ def ledger_totals(table: list[dict]) -> list[Decimal]:
         for i, row in enumerate(entry["rows"]):
             totals[i] += row.used
     return totals
+
+
+def plans_for(access: PartnershipAccess):
+    """The versions of Form 2 this person may read, newest first."""
+    plans = Form2.objects.filter(partnership=access.partnership)
+    if not access.sees_drafts:
+        plans = plans.filter(state=Form2.State.SUBMITTED)
+    return plans.order_by("-version_number")
+
+
+def get_plan_for_user(access: PartnershipAccess, plan_id: int) -> Form2:
+    """One version of Form 2 this person may read; any other is a 404."""
+    return get_object_or_404(plans_for(access), pk=plan_id)
+
+
+def get_focus_area(plan: Form2, focus_area_id: int) -> FocusArea:
+    """One focus area of this version of Form 2, or 404."""
+    return get_object_or_404(FocusArea, pk=focus_area_id, plan=plan)
+
+
+def get_proposal_for_user(user, proposal_id: int) -> MatchProposal:
+    """A proposal addressed to the person's school; the proposal is read across LAs, anyone else gets 404."""
+    from .services import can_respond
+
+    with scopes_disabled():
+        found = (
+            MatchProposal.objects.select_related("school", "school__la", "partner_school", "matching_body", "profile")
+            .filter(pk=proposal_id)
+            .first()
+        )
+    if found is None or not can_respond(user, found):
+        raise Http404("No such page")
+    return found
+
+
+def assignable_people():
+    """Everyone who may be named SSAT consultant head, and everyone who may be named coordinator, in any LA."""
+    heads = User.objects.filter(memberships__role=Role.CONSULTANT_HEAD).distinct()
+    coordinators = User.objects.filter(memberships__role=Role.PARTNERSHIP_COORDINATOR).distinct()
+    return heads, coordinators
+
+
+def plan_strategies(plan: Form2 | None):
+    """The strategies of a version of Form 2 (none without a plan)."""
+    return Strategy.objects.filter(focus_area__plan=plan) if plan else Strategy.objects.none()
+
+
+def ledger_purposes(access: PartnershipAccess, plan: Form2 | None) -> list[str]:
+    """What a ledger line may be for: the plan's strategies, and for the head also the school's plan priorities."""
+    from priorities.models import Priority
+
+    purposes = [f"Strategy: {s.strategy[:120]}" for s in plan_strategies(plan)]
+    if access.is_head:
+        purposes += [f"Plan priority: {p.title}" for p in Priority.objects.filter(school=access.partnership.school)]
+    return purposes

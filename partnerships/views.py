@@ -9,28 +9,34 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import Role, User
 from sipportal.forms import add_domain_error, error_summary_items
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from . import services
 from .forms import AssignForm, DetailsForm, LedgerLineForm, NoteForm, RespondForm, StrategyFormSet, TransitionForm
-from .models import FocusArea, Form2, MatchProposal, Strategy
+from .models import Form2, MatchProposal
 from .selectors import (
     LEDGER_ROWS,
     PACE_RULE,
+    assignable_people,
+    get_focus_area,
     get_partnership_for_user,
+    get_plan_for_user,
+    get_proposal_for_user,
     la_ledger,
     latest_plan,
+    ledger_purposes,
     ledger_totals,
     partnerships_for,
+    plan_strategies,
+    plans_for,
     school_ledger,
 )
 from .services import PartnershipError
@@ -48,18 +54,6 @@ def partnership_view(view):
     return wrapper
 
 
-def _plans_for(access):
-    """The versions of Form 2 this person may read, newest first."""
-    plans = Form2.objects.filter(partnership=access.partnership)
-    if not access.sees_drafts:
-        plans = plans.filter(state=Form2.State.SUBMITTED)
-    return plans.order_by("-version_number")
-
-
-def _get_plan(access, plan_id) -> Form2:
-    return get_object_or_404(_plans_for(access), pk=plan_id)
-
-
 def mine(request):
     """The partnerships the person has a part in, in any LA."""
     return render(request, "partnerships/mine.html", {"partnerships": partnerships_for(request.user)})
@@ -67,14 +61,7 @@ def mine(request):
 
 def proposal(request, proposal_id):
     """The partner school's head reads a proposal and accepts or declines it."""
-    with scopes_disabled():
-        found = (
-            MatchProposal.objects.select_related("school", "school__la", "partner_school", "matching_body", "profile")
-            .filter(pk=proposal_id)
-            .first()
-        )
-    if found is None or not services.can_respond(request.user, found):
-        raise Http404("No such page")
+    found = get_proposal_for_user(request.user, proposal_id)
     form = RespondForm(request.POST or None)
     if request.method == "POST" and found.state == MatchProposal.State.PROPOSED and form.is_valid():
         try:
@@ -106,7 +93,7 @@ def proposal(request, proposal_id):
 @partnership_view
 def detail(request, access):
     partnership = access.partnership
-    plans = list(_plans_for(access))
+    plans = list(plans_for(access))
     plan = plans[0] if plans else None
     areas = []
     if plan is not None:
@@ -137,7 +124,7 @@ def detail(request, access):
 
 @partnership_view
 def form2_print(request, access, plan_id):
-    plan = _get_plan(access, plan_id)
+    plan = get_plan_for_user(access, plan_id)
     return render(
         request,
         "partnerships/form2_print.html",
@@ -156,7 +143,7 @@ def _form_page(request, form, *, title, caption, back_url, button, status=200):
 
 @partnership_view
 def form2_details(request, access, plan_id):
-    plan = _get_plan(access, plan_id)
+    plan = get_plan_for_user(access, plan_id)
     if not (access.is_partner and plan.is_editable):
         raise PermissionDenied
     back = reverse("partnerships:detail", args=[access.partnership.pk])
@@ -192,8 +179,8 @@ def form2_details(request, access, plan_id):
 
 @partnership_view
 def form2_strategies(request, access, plan_id, focus_area_id):
-    plan = _get_plan(access, plan_id)
-    area = get_object_or_404(FocusArea, pk=focus_area_id, plan=plan)
+    plan = get_plan_for_user(access, plan_id)
+    area = get_focus_area(plan, focus_area_id)
     if not (access.is_partner and plan.is_editable):
         raise PermissionDenied
     back = reverse("partnerships:detail", args=[access.partnership.pk])
@@ -241,7 +228,7 @@ def form2_strategies(request, access, plan_id, focus_area_id):
 @partnership_view
 @require_POST
 def form2_transition(request, access, plan_id):
-    plan = _get_plan(access, plan_id)
+    plan = get_plan_for_user(access, plan_id)
     name = request.POST.get("transition", "")
     form = TransitionForm(request.POST)
     back = reverse("partnerships:detail", args=[access.partnership.pk])
@@ -268,7 +255,7 @@ def form2_transition(request, access, plan_id):
 @partnership_view
 @require_POST
 def form2_new_version(request, access, plan_id):
-    plan = _get_plan(access, plan_id)
+    plan = get_plan_for_user(access, plan_id)
     try:
         services.form2_new_version(actor=request.user, access=access, plan=plan, request=request)
     except PartnershipError as error:
@@ -283,8 +270,7 @@ def assign(request, access):
     if not access.is_matching_body:
         raise PermissionDenied
     with scopes_disabled():
-        heads = User.objects.filter(memberships__role=Role.CONSULTANT_HEAD).distinct()
-        coordinators = User.objects.filter(memberships__role=Role.PARTNERSHIP_COORDINATOR).distinct()
+        heads, coordinators = assignable_people()
         partnership = access.partnership
         form = AssignForm(
             request.POST or None,
@@ -318,7 +304,7 @@ def note(request, access):
     if not (access.is_consultant_head or access.is_matching_body):
         raise PermissionDenied
     plan = latest_plan(access.partnership)
-    strategies = Strategy.objects.filter(focus_area__plan=plan) if plan else Strategy.objects.none()
+    strategies = plan_strategies(plan)
     form = NoteForm(request.POST or None, strategies=list(strategies))
     if request.method == "POST" and form.is_valid():
         try:
@@ -354,13 +340,7 @@ def ledger(request, access):
     form = None
     if kinds:
         plan = latest_plan(partnership)
-        purposes = (
-            [f"Strategy: {s.strategy[:120]}" for s in Strategy.objects.filter(focus_area__plan=plan)] if plan else []
-        )
-        if access.is_head:
-            from priorities.models import Priority
-
-            purposes += [f"Plan priority: {p.title}" for p in Priority.objects.filter(school=partnership.school)]
+        purposes = ledger_purposes(access, plan)
         form = LedgerLineForm(request.POST or None, kinds=kinds, purposes=purposes)
         if request.method == "POST" and form.is_valid():
             try:
