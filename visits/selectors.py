@@ -483,3 +483,13 @@ def steps_carried_into(school, year: int) -> QuerySet[NextStep]:
         .select_related("visit__assignment")
         .order_by("due_on", "pk")
     )
+
+
+def active_priorities(school) -> QuerySet[Priority]:
+    """The school's active plan priorities, which a visit record evaluates."""
+    return Priority.objects.filter(school=school, is_active=True)
+
+
+def visit_as_saved(visit: Visit) -> Visit:
+    """A fresh copy of the visit as it now stands in the database (after someone else saved it)."""
+    return Visit.objects.select_related("assignment").get(pk=visit.pk)

@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from priorities.models import Priority
 from sipportal.conflicts import Conflict, VersionConflict
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error, error_summary_items
@@ -239,7 +238,7 @@ def _record_forms(request, visit, priorities):
 def visit_record(request, la_code, urn, visit_id):
     school = selectors.get_school_visits_for_user(request, urn)
     visit = selectors.get_visit_for_edit(request, school, visit_id)
-    priorities = list(Priority.objects.filter(school=school, is_active=True))
+    priorities = list(selectors.active_priorities(school))
     forms = _record_forms(request, visit, priorities)
     to_review = list(selectors.open_earlier_steps(visit))
     errors: list[tuple[str, str]] = []
@@ -272,11 +271,11 @@ def visit_record(request, la_code, urn, visit_id):
                 )
             except VersionConflict as error:
                 # What the other person saved, beside what this person typed; the next save goes through.
-                saved = Visit.objects.select_related("assignment").get(pk=visit.pk)
+                saved = selectors.visit_as_saved(visit)
                 if saved.is_final != visit.is_final:
                     # Finalised meanwhile: the form now asks why the record is changed. (Its own copy of
                     # the record, since validating a model form writes the typed values onto it.)
-                    copy = Visit.objects.select_related("assignment").get(pk=visit.pk)
+                    copy = selectors.visit_as_saved(visit)
                     forms["main"] = flat[0] = VisitRecordForm(request.POST, instance=copy)
                     forms["main"].is_valid()
                 conflict = Conflict.for_form(forms["main"], saved, error=error, version=saved.version)
