@@ -165,3 +165,18 @@ def plan_quality(priorities: list[Priority]) -> list[str]:
             if not action.milestones.all():
                 missing.append(f"The action “{action.description[:60]}” has no dated milestone.")
     return missing
+
+
+def priorities_of(school):
+    """The school's plan priorities, in their usual order."""
+    return Priority.objects.filter(school=school)
+
+
+def priority_as_saved(priority: Priority) -> Priority:
+    """A fresh copy of the priority as it now stands (after someone else saved it)."""
+    return Priority.objects.get(pk=priority.pk)
+
+
+def plan_action_as_saved(action: PlanAction) -> PlanAction:
+    """A fresh copy of the plan action as it now stands (after someone else saved it)."""
+    return PlanAction.objects.get(pk=action.pk)

@@ -11,7 +11,6 @@ from sipportal.forms import add_domain_error
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from ..forms import MilestoneFormSet, PlanActionForm, PriorityForm, ReviewForm, YearEndForm, add_correction_reason
-from ..models import PlanAction, Priority
 from . import selectors, services
 from .selectors import (
     get_plan_action_for_edit,
@@ -24,7 +23,7 @@ from .selectors import (
 
 def priority_list(request, la_code, urn):
     school = get_plan_school_for_user(request, urn)
-    priorities = list(Priority.objects.filter(school=school))
+    priorities = list(selectors.priorities_of(school))
     differences = selectors.form1_differences(school, priorities)
     for priority in priorities:
         priority.form1_row = differences.get(priority.pk)
@@ -65,7 +64,7 @@ def priority_edit(request, la_code, urn, priority_id=None):
                 request=request,
             )
         except VersionConflict as error:
-            saved = Priority.objects.get(pk=priority.pk)
+            saved = selectors.priority_as_saved(priority)
             conflict = Conflict.for_form(form, saved, error=error, version=saved.version)
         except DomainError as error:
             add_domain_error(form, error)
@@ -139,7 +138,7 @@ def plan_action(request, la_code, urn, action_id=None, priority_id=None):
                 request=request,
             )
         except VersionConflict as error:
-            saved = PlanAction.objects.get(pk=action.pk)
+            saved = selectors.plan_action_as_saved(action)
             conflict = Conflict.for_form(form, saved, error=error, version=saved.version)
         except DomainError as error:
             add_domain_error(form, error)

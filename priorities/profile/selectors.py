@@ -129,3 +129,13 @@ def section_url(profile: PriorityProfile, section: str) -> str:
 
 def _and_list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def profiles_of(school):
+    """The school's priority profiles (Form 1), in their usual order."""
+    return PriorityProfile.objects.filter(school=school)
+
+
+def profile_as_saved(profile: PriorityProfile) -> PriorityProfile:
+    """A fresh copy of the profile as it now stands (after someone else saved it)."""
+    return PriorityProfile.objects.get(pk=profile.pk)

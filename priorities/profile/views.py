@@ -41,7 +41,7 @@ def profile_home(request, la_code, urn):
         return redirect("schools:priorities:profile", la_code, urn, profile.pk)
     school = get_profile_school_for_user(request, urn)
     can_start = request.user.has_perm("priorities.change_profile", school)
-    profiles = list(PriorityProfile.objects.filter(school=school))
+    profiles = list(selectors.profiles_of(school))
     return render(
         request,
         "priorities/profile_home.html",
@@ -129,7 +129,7 @@ def profile_section(request, la_code, urn, profile_id, section):
                     **correction,
                 )
         except VersionConflict as error:
-            saved = PriorityProfile.objects.get(pk=profile.pk)
+            saved = selectors.profile_as_saved(profile)
             if section == "most-important":
                 marked = sorted(p.position for p in saved.priorities.all() if p.most_important)
                 form.cleaned_data["positions"] = sorted(form.cleaned_data["positions"])
@@ -173,7 +173,7 @@ def _last_year_section(request, profile, back):
             )
         except VersionConflict as error:
             form.add_error(None, error.message)
-            set_version(form, PriorityProfile.objects.get(pk=profile.pk).lock_version, field="lock_version")
+            set_version(form, selectors.profile_as_saved(profile).lock_version, field="lock_version")
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -230,7 +230,7 @@ def _priorities_section(request, profile, back):
                 request=request,
             )
         except VersionConflict as error:
-            saved = PriorityProfile.objects.get(pk=profile.pk)
+            saved = selectors.profile_as_saved(profile)
             theirs = _priority_rows_in_words(
                 [
                     {
