@@ -64,6 +64,11 @@ def priorities_of_profile_for_matching(membership: Membership, profile):
     return ProfilePriority.objects.with_scope(la=la_ids).filter(profile=profile)
 
 
+def get_profile_for_matching(membership: Membership, profile_id: int):
+    """One submitted profile this matching body may read (any year); any other is a 404."""
+    return get_object_or_404(profiles_for_matching(membership), pk=profile_id)
+
+
 # The register of supporting schools is national: callers read it with scopes disabled.
 def get_register_entry(register_id: int):
     """One entry of the national register of supporting schools, or 404."""

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -10,6 +10,7 @@ from tenancy.academic_year import academic_year_label, year_from_request, year_l
 
 from .selectors import (
     gaining_ground_schools_for,
+    get_profile_for_matching,
     get_register_entry,
     is_on_register,
     las_served_by,
@@ -79,7 +80,7 @@ def profile(request, body, profile_id):
     from partnerships.selectors import proposals_of, proposed_school_named, ranked_candidates
 
     membership = _matching_membership(request, body)
-    found = get_object_or_404(profiles_for_matching(membership), pk=profile_id)
+    found = get_profile_for_matching(membership, profile_id)
     candidates = ranked_candidates(found)
     eligible = [c for c in candidates if not c.excluded]
     excluded = [c for c in candidates if c.excluded]

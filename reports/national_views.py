@@ -1,10 +1,10 @@
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from national.views import get_national_membership
 
 from . import services
 from .rendering import document_filename
-from .selectors import ssat_documents
+from .selectors import get_ssat_document, ssat_documents
 from .views import stored_file_response
 
 
@@ -17,7 +17,7 @@ def ssat_reports(request, body):
 
 def ssat_download(request, body, document_id):
     membership = get_national_membership(request, body)
-    document = get_object_or_404(ssat_documents(membership), pk=document_id)
+    document = get_ssat_document(membership, document_id)
     services.document_download(actor=request.user, document=document, request=request)
     return stored_file_response(
         document.file.name, document_filename(document.report, document.audience), "application/pdf"

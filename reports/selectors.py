@@ -181,3 +181,8 @@ def recent_archives(la, limit: int = 10) -> QuerySet[ReportArchive]:
 def get_archive_for_la(la, archive_id: int) -> ReportArchive:
     """One of the LA's report archives; another LA's archive is a 404."""
     return get_object_or_404(ReportArchive, pk=archive_id, la=la)
+
+
+def get_ssat_document(membership, document_id: int) -> RenderedDocument:
+    """One of SSAT's report documents this membership may download; any other is a 404."""
+    return get_object_or_404(ssat_documents(membership), pk=document_id)
