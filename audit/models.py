@@ -21,6 +21,8 @@ class Action(models.TextChoices):
     MEMBERSHIP_REMOVED = "membership.removed", "Removed a role"
     ACCESS_DENIED = "access.denied", "Tried to open a page outside their access"
     DATA_IMPORTED = "data.imported", "Imported a file"
+    DATA_IMPORT_REJECTED = "data.import-rejected", "Uploaded a file that was not imported: it has errors"
+    DATA_IMPORT_FAILED = "data.import-failed", "Uploaded a file whose import failed"
     DATA_EXPORTED = "data.exported", "Downloaded a list"
     RESULTS_CHANGED = "results.changed", "Changed performance data"
     ELIGIBILITY_RECORDED = "eligibility.recorded", "Recorded Gaining Ground eligibility"

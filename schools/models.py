@@ -418,10 +418,20 @@ class DataImport(Job):
         return f"{self.get_kind_display()} import of {self.original_name}"
 
     def on_failed(self) -> None:
-        """Tell the person who uploaded the file, by email, that it was not imported."""
+        """Record the failure in the audit log and tell the person who uploaded the file, by email."""
+        from accounts.tasks import email_request
+        from audit.models import Action
+        from audit.services import audit_record
+
+        audit_record(
+            action=Action.DATA_IMPORT_FAILED,
+            actor=self.requested_by,
+            la=self.la,
+            obj=self,
+            detail={"file": self.original_name, "reason": self.failure[:500]},
+        )
         if self.requested_by_id is None:
             return
-        from accounts.tasks import email_request
 
         email_request(
             kind="import-failed",

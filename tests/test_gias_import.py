@@ -230,6 +230,9 @@ def test_values_that_do_not_fit_their_columns_are_reported_and_change_nothing(ad
     assert data_import.counts["skipped"] == 0 and data_import.counts["rejected"] == 9
     assert "Nothing was imported: 12 problems in the file" in page
     assert names(world.a.la) == before
+    with scope(la=world.a.la.pk):
+        rejected = AuditEvent.objects.get(action=Action.DATA_IMPORT_REJECTED, object_id=str(data_import.pk))
+    assert rejected.detail["problems"] == 12
 
 
 def test_an_import_that_fails_unexpectedly_ends_failed_and_tells_the_uploader(admin_client, world):
@@ -254,6 +257,9 @@ def test_an_import_that_fails_unexpectedly_ends_failed_and_tells_the_uploader(ad
     assert [m.to for m in mail.outbox] == [[world.a.la_admin.email]]
     assert mail.outbox[0].subject == "Your import of edubasealldata.csv did not complete"
     assert "900061" not in names(world.a.la)
+    with scope(la=world.a.la.pk):
+        failed = AuditEvent.objects.get(action=Action.DATA_IMPORT_FAILED, object_id=str(data_import.pk))
+    assert "FileNotFoundError" in failed.detail["reason"]
 
 
 @pytest.mark.skipif(not settings.REDIS_AVAILABLE, reason="Redis does not answer")
