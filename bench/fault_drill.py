@@ -207,7 +207,7 @@ def _crashing_email(options) -> str:
     from django.db import transaction
     from django_scopes import scopes_disabled
 
-    from accounts.tasks import email_request
+    from jobs.emails import email_request
     from jobs.models import EmailJob
 
     say("fault 4: an email job that always crashes")

@@ -419,9 +419,9 @@ class DataImport(Job):
 
     def on_failed(self) -> None:
         """Record the failure in the audit log and tell the person who uploaded the file, by email."""
-        from accounts.tasks import email_request
         from audit.models import Action
         from audit.services import audit_record
+        from jobs.emails import email_request
 
         audit_record(
             action=Action.DATA_IMPORT_FAILED,

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from accounts.tasks import email_builder
+from jobs.emails import email_builder
 from jobs.runner import run_job
 
 from .models import DataImport
