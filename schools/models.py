@@ -83,6 +83,16 @@ def gaining_ground_q(prefix: str = "", year: int | None = None) -> Q:
 
 
 class SchoolQuerySet(models.QuerySet):
+    def open(self):
+        """Schools not closed: the default lists, caseload pickers and matching candidates take these.
+
+        A closed school keeps its history (visits, plans, reports, results) and is reached by URN.
+        """
+        return self.exclude(status=Status.CLOSED)
+
+    def closed(self):
+        return self.filter(status=Status.CLOSED)
+
     def in_gaining_ground(self):
         return self.filter(gaining_ground_q())
 
@@ -92,6 +102,12 @@ class SchoolQuerySet(models.QuerySet):
 
 class SchoolManager(models.Manager.from_queryset(SchoolQuerySet)):
     # Through all(), so an unscoped call raises ScopeError like any other query.
+    def open(self):
+        return self.all().open()
+
+    def closed(self):
+        return self.all().closed()
+
     def in_gaining_ground(self):
         return self.all().in_gaining_ground()
 
@@ -174,6 +190,10 @@ class School(models.Model):
         """
         joined, left = self.gaining_ground_joined, self.gaining_ground_left
         return joined is not None and joined <= academic_year and (left is None or left > academic_year)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
 
     @property
     def laestab(self) -> str:

@@ -30,7 +30,7 @@ from .tables import EXPORT_COLUMNS, SchoolTable
 def school_list(request, la_code):
     if not request.user.has_perm("schools.view_school_list", request.la):
         raise PermissionDenied
-    filterset = SchoolFilter(request.GET or None, queryset=school_list_rows(request.user, request.la), request=request)
+    filterset = SchoolFilter(request.GET, queryset=school_list_rows(request.user, request.la), request=request)
     table = SchoolTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
@@ -49,7 +49,7 @@ def school_export(request, la_code):
     """The filtered list as CSV, safe to open in a spreadsheet. Recorded in the audit log."""
     if not request.user.has_perm("schools.view_school_list", request.la):
         raise PermissionDenied
-    filterset = SchoolFilter(request.GET or None, queryset=school_list_rows(request.user, request.la), request=request)
+    filterset = SchoolFilter(request.GET, queryset=school_list_rows(request.user, request.la), request=request)
     schools = filterset.qs.order_by("name")
     audit_record(
         action=Action.DATA_EXPORTED,
