@@ -66,7 +66,10 @@ FIELDS = (
     "number_of_pupils",
     "percentage_fsm",
     "street",
+    "locality",
+    "address3",
     "town",
+    "county",
     "postcode",
     "headteacher_name",
     "ofsted_rating",
@@ -83,7 +86,10 @@ OPTIONAL = {
     "NumberOfPupils": "number_of_pupils",
     "PercentageFSM": "percentage_fsm",
     "Street": "street",
+    "Locality": "locality",
+    "Address3": "address3",
     "Town": "town",
+    "County (name)": "county",
     "Postcode": "postcode",
     "OfstedRating (name)": "ofsted_rating",
     "Trusts (name)": "trust_name",
@@ -296,6 +302,9 @@ def _convert(name: str, raw: str):
         return raw
     if name == "postcode":
         return raw.upper()
+    if name == "county":
+        # GIAS writes "Not applicable" for London boroughs and unitary areas.
+        return "" if raw.lower() == "not applicable" else raw
     return raw
 
 

@@ -136,8 +136,13 @@ class School(models.Model):
     percentage_fsm = models.DecimalField(
         "% FSM", max_digits=5, decimal_places=2, null=True, blank=True, validators=percentage
     )
+    # The address as GIAS records it: real rows often leave Town empty and name the town in
+    # Address3 or Locality, so all the parts are kept and `address` joins those present.
     street = models.CharField(max_length=200, blank=True)
+    locality = models.CharField(max_length=100, blank=True)
+    address3 = models.CharField("address line 3", max_length=100, blank=True)
     town = models.CharField(max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     headteacher_name = models.CharField(max_length=200, blank=True)
     ofsted_rating = models.CharField(max_length=30, choices=OfstedRating.choices, blank=True)
@@ -201,7 +206,13 @@ class School(models.Model):
 
     @property
     def address(self) -> str:
-        return ", ".join(part for part in (self.street, self.town, self.postcode) if part)
+        """The postal address on one line: the parts recorded, each once, in the order of a letter."""
+        parts: list[str] = []
+        for part in (self.street, self.locality, self.address3, self.town, self.county, self.postcode):
+            part = part.strip()
+            if part and part.lower() not in (p.lower() for p in parts):
+                parts.append(part)
+        return ", ".join(parts)
 
 
 class PupilGroup(models.TextChoices):
