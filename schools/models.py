@@ -387,6 +387,42 @@ class EstablishmentType(models.Model):
         return self.name
 
 
+class SchoolLink(models.Model):
+    """One school succeeding another (an academy conversion, an amalgamation, a split), from GIAS's links file.
+
+    GIAS lists each link from both schools ("Successor" on one, "Predecessor" on the other); the
+    register keeps it once, as predecessor and successor. The school's work carries over to the
+    successor only when an LA administrator confirms the link.
+    """
+
+    predecessor = models.ForeignKey(School, on_delete=models.CASCADE, related_name="successor_links")
+    successor = models.ForeignKey(School, on_delete=models.CASCADE, related_name="predecessor_links")
+    link_type = models.CharField(max_length=100, help_text="As GIAS writes it, e.g. “Predecessor - amalgamated”.")
+    established_on = models.DateField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(la="successor__la")
+
+    class Meta:
+        ordering = ["established_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="one_link_per_pair_of_schools"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="school_link_joins_two_schools"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
 class DataImport(Job):
     """One uploaded file and what importing it did. The file is kept with the record.
 
@@ -400,6 +436,7 @@ class DataImport(Job):
     class Kind(models.TextChoices):
         GIAS = "gias", "Schools (Get Information about Schools extract)"
         RESULTS = "results", "Performance data"
+        LINKS = "links", "Links between schools: conversions, amalgamations (GIAS links file)"
 
     class State(models.TextChoices):
         REQUESTED = "requested", "Waiting to start"

@@ -77,3 +77,15 @@ def gias_csv(rows: list[dict], *, encoding: str = "cp1252", bom: bool = False, h
     writer.writerows(rows)
     data = text.getvalue().encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+LINK_HEADINGS = ["URN", "LinkURN", "LinkName", "LinkType", "LinkEstablishedDate"]
+
+
+def link_row(urn: str, link_urn: str, link_type: str, name: str = "", date: str = "01-09-2025") -> dict:
+    """A row of links_edubasealldataYYYYMMDD.csv, as GIAS publishes it."""
+    return {"URN": urn, "LinkURN": link_urn, "LinkName": name, "LinkType": link_type, "LinkEstablishedDate": date}
+
+
+def links_csv(rows: list[dict], *, encoding: str = "cp1252") -> bytes:
+    return gias_csv(rows, encoding=encoding, headings=LINK_HEADINGS)

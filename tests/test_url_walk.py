@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
+from schools.models import SchoolLink
 from tenancy.models import NationalBody
 
 from .conftest import add_history
@@ -24,6 +25,7 @@ from .factories import (
     PlanActionFactory,
     PriorityFactory,
     ProfileFactory,
+    SchoolFactory,
     VisitFactory,
 )
 
@@ -64,6 +66,7 @@ ACCESS = {
     "schools/imports/performance-template.csv": (200, 403, 403, 403),
     "schools/<str:urn>/": (200, 200, 200, 200),
     "schools/<str:urn>/gaining-ground/": (200, 403, 403, 403),
+    "schools/<str:urn>/predecessors/<int:link_id>/confirm/": (200, 403, 403, 403),
     "schools/<str:urn>/results/<int:year>/": (200, 200, 403, 403),
     "schools/<str:urn>/eligibility/<int:number>/": (200, 200, 403, 403),
     "schools/<str:urn>/priorities/": (200, 200, 200, 200),
@@ -132,6 +135,8 @@ def samples_for(la_world, world):
         priority = PriorityFactory(school=la_world.school)
         profile = ProfileFactory(school=la_world.school)
         action = PlanActionFactory(priority=priority)
+        predecessor = SchoolFactory(la=la_world.la, name="Walk Predecessor", status="closed")
+        link = SchoolLink.objects.create(predecessor=predecessor, successor=la_world.school, link_type="Predecessor")
     return {
         "la_code": la_world.la.code,
         "urn": la_world.school.urn,
@@ -145,6 +150,7 @@ def samples_for(la_world, world):
         "profile_id": profile.pk,
         "section": "contacts",
         "action_id": action.pk,
+        "link_id": link.pk,
     }
 
 
