@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from accounts.models import User
 from audit.models import Action, AuditEvent
 from caseload.models import SipAssignment
 from priorities.models import Priority, PriorityProfile
@@ -198,3 +199,18 @@ def test_only_the_las_administrators_confirm_a_link(client, admin_client, world,
     wrong = reverse("schools:link-confirm", args=["926", world.a.other_school.urn, link.pk])
     assert admin_client.post(wrong).status_code == 404
     assert not the_link(world).is_confirmed
+
+
+def test_the_demo_shows_a_converted_school_with_its_predecessors_history(client, db):
+    call_command("seed_demo", stdout=io.StringIO())
+    with scopes_disabled():
+        academy = School.objects.get(urn="149901")
+        link = SchoolLink.objects.get(successor=academy)
+        assert link.is_confirmed and link.predecessor.is_closed and academy.in_gaining_ground
+        assert SipAssignment.objects.filter(school=academy, academic_year=2026).exists()
+        assert SipAssignment.objects.filter(school=link.predecessor, academic_year__lt=2026).count() == 2
+        admin = User.objects.get(email="la-admin.926@demo.test")
+    client.force_login(admin)
+    page = client.get(reverse("schools:detail", args=["926", "149901"])).content.decode()
+    assert "Sheringham Shore High School" in page and "(predecessor)" in page and "Confirmed" in page
+    assert "Holt Road, Upper Sheringham, Sheringham, Norfolk, NR26 8ND" in page

@@ -16,6 +16,7 @@ from tenancy.academic_year import current_academic_year
 from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 
 from ._demo_history import seed_year
+from ._demo_register import seed_conversion
 from ._demo_results import seed_national, seed_school
 from ._demo_visits import seed_visits
 
@@ -208,4 +209,5 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(user=person, role=role, national_body=body, defaults={"region": region})
             logins.append((email, f"{role.label}{', ' + region.label if region else ''}"))
         logins.append((multi.email, "SIP in Barnet (302) and Norfolk (926)"))
+        seed_conversion()
         return logins
