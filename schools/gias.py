@@ -119,6 +119,10 @@ class GiasImporter:
         self.types = {
             name.lower(): in_scope for name, in_scope in EstablishmentType.objects.values_list("name", "in_scope")
         }
+        # A new school is news only to an LA that already has a register: an LA's first import
+        # would otherwise announce every school it has.
+        with scopes_disabled():
+            self.las_with_schools = set(School.objects.values_list("la__code", flat=True).distinct())
 
     # --- reading one row -------------------------------------------------------------------
     def parse(self, line: int, row: dict[str, str]):
@@ -225,13 +229,17 @@ class GiasImporter:
             school = existing.get(values["urn"])
             if school is None:
                 to_create.append(School(urn=values["urn"], **fields))
+                if la.code in self.las_with_schools and fields.get("status") != Status.CLOSED:
+                    outcome.add_change(
+                        {"urn": values["urn"], "name": fields["name"], "change": "Opened.", "la": la.code}
+                    )
                 continue
             differences = [name for name, value in fields.items() if getattr(school, name) != value]
             if not differences:
                 outcome.counts["unchanged"] += 1
                 continue
             for change in _notable_changes(school, fields):
-                outcome.add_change(change)
+                outcome.add_change({**change, "la": la.code})
             for name in differences:
                 setattr(school, name, fields[name])
             changed_fields.update(differences)
@@ -309,7 +317,7 @@ def _convert(name: str, raw: str):
 
 
 def _notable_changes(school: School, fields: dict) -> list[dict]:
-    """What people should hear about: a new headteacher, a closure, a conversion."""
+    """What people should hear about: a new headteacher, a closure, a conversion (new schools: write_batch)."""
     changes = []
 
     def note(what: str) -> None:

@@ -492,3 +492,33 @@ class DataImport(Job):
             la_id=self.la_id,
             import_id=self.pk,
         )
+
+
+class RegisterSource(models.Model):
+    """Where the nightly refresh fetches the national extract (one row, kept in the Django admin).
+
+    The outcome of the last attempt is kept here, so the site administrator sees why a night's
+    refresh did not change the register; the next night tries again.
+    """
+
+    extract_url = models.URLField(
+        "extract URL",
+        max_length=500,
+        blank=True,
+        help_text="The national GIAS extract (edubasealldataYYYYMMDD.csv). Empty: no nightly refresh.",
+    )
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_problem = models.TextField(blank=True, help_text="Why the last attempt left the register unchanged.")
+    last_import = models.ForeignKey(DataImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "register source"
+
+    def __str__(self) -> str:
+        return self.extract_url or "No extract URL set"
+
+    @classmethod
+    def load(cls) -> "RegisterSource":
+        source, _ = cls.objects.get_or_create(pk=1)
+        return source

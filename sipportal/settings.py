@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -311,6 +312,12 @@ JOB_REQUEUE_SECONDS = env_int("JOB_REQUEUE_SECONDS", 60)
 JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-jobs": {"task": "jobs.sweep", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
+    # The national register from the extract URL a site administrator sets (schools.RegisterSource).
+    "refresh-register": {
+        "task": "schools.refresh_register",
+        "schedule": crontab(hour=env_int("REGISTER_REFRESH_HOUR", 3), minute=0),
+        "options": {"expires": 6 * 3600},
+    },
 }
 # First retry delay of an email that failed on a dropped connection; doubles each time.
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)
