@@ -115,6 +115,9 @@ class GiasImporter:
     def __init__(self, *, la: LocalAuthority | None):
         self.la = la
         self.seen: dict[str, int] = {}
+        # Set by import_run once every row has passed its checks: the writing pass reads the same
+        # file again and need not check each value against its field a second time.
+        self.checked = False
         self.las = {la.code: la} if la else {x.code: x for x in LocalAuthority.objects.all()}
         self.types = {
             name.lower(): in_scope for name, in_scope in EstablishmentType.objects.values_list("name", "in_scope")
@@ -157,7 +160,7 @@ class GiasImporter:
         values["name"] = row["EstablishmentName"]
         if not values["name"]:
             error("EstablishmentName", "The school needs a name.")
-        elif problem := value_problem(School, "name", values["name"]):
+        elif not self.checked and (problem := value_problem(School, "name", values["name"])):
             error("EstablishmentName", problem)
         values["status"] = STATUS.get(row["EstablishmentStatus (name)"].lower())
         if values["status"] is None:
@@ -174,7 +177,7 @@ class GiasImporter:
             except ValueError as problem:
                 error(column, str(problem))
                 continue
-            if problem := value_problem(School, name, value):
+            if not self.checked and (problem := value_problem(School, name, value)):
                 error(column, problem)
             else:
                 values[name] = value
@@ -182,7 +185,7 @@ class GiasImporter:
             title = row["HeadTitle (name)"]
             parts = [] if title.lower() in ("", "not applicable") else [title]
             values["headteacher_name"] = " ".join(parts + [row["HeadFirstName"], row["HeadLastName"]]).strip()
-            if problem := value_problem(School, "headteacher_name", values["headteacher_name"]):
+            if not self.checked and (problem := value_problem(School, "headteacher_name", values["headteacher_name"])):
                 error("HeadLastName", f"The headteacher's name: {problem}")
         low, high = values.get("statutory_low_age"), values.get("statutory_high_age")
         if low is not None and high is not None and high < low:
