@@ -9,11 +9,15 @@ PORT ?= 8000
 
 .PHONY: demo test bench install system-packages python-packages assets lint clean
 
+# Links in emails point at this server. DEBUG is off so visitors see the portal's own error
+# pages, not Django's debug pages (static files still come from the source folders).
+demo: export SITE_URL ?= http://$(HOST):$(PORT)
+demo: export DEBUG := false
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "SIP Portal is starting at http://$(HOST):$(PORT)/ (Ctrl+C stops it)."
+	@echo "SIP Portal is starting at http://$(HOST):$(PORT)/ (Ctrl+C stops it). Links in emails use $$SITE_URL."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -24,6 +28,7 @@ bench: install
 	cd bench && ../$(BIN)/python bench_school_list.py
 	cd bench && ../$(BIN)/python bench_gias_import.py
 	cd bench && ../$(BIN)/python bench_national_register.py
+	cd bench && ../$(BIN)/python bench_reports.py
 
 install: system-packages python-packages assets
 

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 from schools.models import School
 from sipportal.forms import GovukFormMixin
@@ -33,6 +33,18 @@ class QueuedPasswordResetForm(GovukFormMixin, PasswordResetForm):
         from .services import password_reset_request
 
         password_reset_request(email=self.cleaned_data["email"], request=request)
+
+
+class NewPasswordForm(GovukFormMixin, SetPasswordForm):
+    """The password reset link's form."""
+
+    error_messages = {"password_mismatch": "The two passwords do not match."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password2"].label = "Confirm the new password"
+        self.word_errors()
 
 
 class PlaceForm(GovukFormMixin, forms.Form):
@@ -83,6 +95,9 @@ class AcceptInvitationForm(GovukFormMixin, forms.Form):
     password2 = forms.CharField(
         label="Confirm the password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+
+    password1.error_name = "a password"
+    password2.error_name = "the password again"
 
     def __init__(self, *args, email: str, **kwargs):
         self.email = email

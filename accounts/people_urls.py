@@ -8,6 +8,7 @@ app_name = "people"
 urlpatterns = [
     path("people/", views.people, name="list"),
     path("people/<int:membership_id>/", views.membership_edit, name="membership-edit"),
+    path("people/<int:membership_id>/remove/", views.membership_remove, name="membership-remove"),
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/new/", views.invitation_new, name="invitation-new"),
     path(

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_record, field_changes, snapshot
 from sipportal.client_address import client_address
 from sipportal.errors import DomainError
 
@@ -206,6 +206,7 @@ def membership_change_role(
         "school": membership.school.urn if membership.school else None,
         "is_chair": membership.is_chair,
     }
+    shown_before = snapshot(membership, ["role", "school", "is_chair"])
     clash = (
         Membership.objects.with_scope(la=la.pk)
         .filter(user=membership.user_id, role=role, school=school)
@@ -225,7 +226,12 @@ def membership_change_role(
         actor=actor,
         request=request,
         obj=membership,
-        detail={"person": membership.user.email, "from": before, "to": after},
+        detail={
+            "person": membership.user.email,
+            "from": before,
+            "to": after,
+            "changes": field_changes(membership, shown_before),
+        },
     )
     return membership
 

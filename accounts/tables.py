@@ -8,6 +8,7 @@ STATUS_TAGS = {"pending": "blue", "accepted": "green", "expired": "grey", "revok
 
 
 class MembershipTable(tables.Table):
+    region_label = "People with a role"  # names the scrolling region around the table
     person = tables.Column(accessor="user__full_name", order_by=("user__full_name",))
     email = tables.Column(accessor="user__email", verbose_name="Email address")
     role = tables.Column(accessor="role", order_by=("role",))
@@ -32,6 +33,7 @@ class MembershipTable(tables.Table):
 
 
 class InvitationTable(tables.Table):
+    region_label = "Invitations"  # names the scrolling region around the table
     email = tables.Column(verbose_name="Email address")
     role = tables.Column()
     place = tables.Column(accessor="school", default="Whole LA", verbose_name="School", order_by=("school__name",))

@@ -13,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template import engines
 from django.template.loader import get_template
 from django.urls import reverse
@@ -36,7 +36,8 @@ TRANSIENT_EMAIL_ERRORS = (
     TimeoutError,
 )
 
-# kind → function(**params) returning (template, recipients, context), or None: nothing to send.
+# kind → function(**params) returning (template, recipients, context) or (…, attachments), where
+# attachments are (filename, content, MIME type); or None: nothing to send.
 EMAIL_BUILDERS: dict[str, Callable] = {}
 
 
@@ -85,10 +86,14 @@ def _send(job: EmailJob) -> None:
         if message is None:
             job_finish(job)
             return
-        template, to, context = message
+        template, to, context, *rest = message
+        attachments = rest[0] if rest else []
         subject, body = render_email(template, context)
     try:
-        send_mail(subject, body, None, to)
+        email = EmailMessage(subject, body, None, to)
+        for attachment in attachments:
+            email.attach(*attachment)
+        email.send()
     except TRANSIENT_EMAIL_ERRORS as error:
         raise Retry(error) from error
     job_finish(job, recipients=to, subject=subject)

@@ -14,7 +14,14 @@ from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error
 
 from . import services
-from .forms import AcceptInvitationForm, InvitationForm, PlaceForm, QueuedPasswordResetForm, SignInForm
+from .forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    NewPasswordForm,
+    PlaceForm,
+    QueuedPasswordResetForm,
+    SignInForm,
+)
 from .models import Invitation, Membership
 from .tables import InvitationTable, MembershipTable
 
@@ -33,6 +40,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("accounts:password-reset-complete")
 
     def form_valid(self, form):
@@ -59,14 +67,6 @@ def membership_edit(request, la_code, membership_id):
     initial = {"role": membership.role, "school": membership.school, "is_chair": membership.is_chair}
     form = PlaceForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if "remove" in request.POST:
-            try:
-                services.membership_remove(actor=request.user, membership=membership, request=request)
-            except DomainError as error:
-                messages.error(request, error.message)
-                return redirect(request.path)
-            messages.success(request, f"{membership.user} no longer has the role {membership.describe()}.")
-            return redirect("people:list", la_code)
         if form.is_valid():
             try:
                 services.membership_change_role(
@@ -83,6 +83,21 @@ def membership_edit(request, la_code, membership_id):
                 messages.success(request, f"{membership.user} is now {membership.describe()}.")
                 return redirect("people:list", la_code)
     return render(request, "accounts/membership_edit.html", {"membership": membership, "form": form})
+
+
+def membership_remove(request, la_code, membership_id):
+    """Asks first: removing a role cannot be undone from this page."""
+    _require_people_manager(request)
+    membership = get_object_or_404(Membership.objects.select_related("user", "la", "school"), pk=membership_id)
+    if request.method == "POST":
+        try:
+            services.membership_remove(actor=request.user, membership=membership, request=request)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("people:membership-edit", la_code, membership.pk)
+        messages.success(request, f"{membership.user} no longer has the role {membership.describe()}.")
+        return redirect("people:list", la_code)
+    return render(request, "accounts/membership_remove.html", {"membership": membership})
 
 
 def invitations(request, la_code):

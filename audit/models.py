@@ -44,6 +44,20 @@ class Action(models.TextChoices):
     PROFILE_NEW_VERSION = "profile.new-version", "Started a new version of a School Priority Profile"
     PLAN_CHANGED = "plan.changed", "Changed the improvement plan"
     PLAN_REVIEWED = "plan.reviewed", "Reviewed an improvement plan action"
+    REPORT_CHANGED = "report.changed", "Changed a SIP report"
+    REPORT_SHARED = "report.shared", "Shared a SIP report with the headteacher"
+    REPORT_COMMENTED = "report.commented", "Commented on a SIP report"
+    REPORT_ISSUED = "report.issued", "Issued a SIP report"
+    REPORT_NEW_VERSION = "report.new-version", "Started a new version of a SIP report"
+    REPORT_DOWNLOADED = "report.downloaded", "Downloaded a SIP report"
+    REPORT_RENDER_RETRIED = "report.render-retried", "Asked again for a SIP report's PDF"
+    REPORTS_ARCHIVED = "report.archived", "Asked for a term's SIP reports as one file"
+    TRAINING_PROGRAMME_CHANGED = "training.programme-changed", "Changed the core-training programme"
+    TRAINING_SESSION_CHANGED = "training.session-changed", "Changed a core-training session"
+    TRAINING_SESSION_CANCELLED = "training.session-cancelled", "Cancelled a core-training session"
+    TRAINING_BOOKED = "training.booked", "Booked core training"
+    TRAINING_PLACE_CHANGED = "training.place-changed", "Changed a core-training place"
+    TRAINING_ATTENDANCE = "training.attendance", "Took the register of a core-training session"
 
 
 class AuditEvent(models.Model):
@@ -57,6 +71,10 @@ class AuditEvent(models.Model):
     la = models.ForeignKey(
         "tenancy.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
     )
+    # The school the action concerned, so the log can be filtered by school.
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)
     object_repr = models.CharField(max_length=300, blank=True)
@@ -67,7 +85,25 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["la", "-at"]), models.Index(fields=["action", "-at"])]
+        # The LA's log is read newest first, a page at a time by (at, id), filtered by any of these.
+        indexes = [
+            models.Index(fields=["la", "-at", "-id"], name="audit_la_at_id"),
+            models.Index(fields=["la", "actor_email", "-at", "-id"], name="audit_la_actor_at_id"),
+            models.Index(fields=["la", "action", "-at", "-id"], name="audit_la_action_at_id"),
+            models.Index(fields=["la", "school", "-at", "-id"], name="audit_la_school_at_id"),
+            models.Index(fields=["action", "-at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or 'anonymous'} {self.get_action_display()}"
+
+    def details(self) -> list[str]:
+        """What the log's reader needs beyond who, what and which: what was tried, what changed."""
+        lines = []
+        if self.action == Action.ACCESS_DENIED and self.detail.get("path"):
+            lines.append(f"Tried to open {self.detail['path']}")
+            if self.detail.get("reason"):
+                lines.append(str(self.detail["reason"]))
+        for change in self.detail.get("changes", []):
+            lines.append(f"{change['field']}: {change['before']} → {change['after']}")
+        return lines

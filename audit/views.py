@@ -1,15 +1,22 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django_tables2 import RequestConfig
 
-from .models import AuditEvent
-from .tables import AuditTable
+from .forms import AuditFilterForm
+from .selectors import audit_log_page
 
 
 def audit_log(request, la_code):
-    """The LA's audit log, newest first, for its administrators."""
+    """The LA's audit log, newest first, for its administrators, filtered and paged by key."""
     if not request.user.has_perm("audit.view_log", request.la):
         raise PermissionDenied
-    table = AuditTable(AuditEvent.objects.select_related("actor"))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "audit/log.html", {"table": table})
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = audit_log_page(filters=filters, before=request.GET.get("before"), after=request.GET.get("after"))
+    query = request.GET.copy()
+    for key in ("before", "after"):
+        query.pop(key, None)
+    return render(
+        request,
+        "audit/log.html",
+        {"form": form, "page": page, "query": query.urlencode(), "filtered": bool(filters)},
+    )

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("<slug:body>/", login_required(views.national_home), name="home"),
     path("<slug:body>/profiles/", login_required(views.profiles), name="profiles"),
     path("<slug:body>/profiles/<int:profile_id>/", login_required(views.profile), name="profile"),
+    path("<slug:body>/reports/", include("reports.national_urls")),
 ]

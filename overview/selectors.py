@@ -16,6 +16,7 @@ from caseload.models import SipAssignment
 from priorities.models import PriorityProfile, ProfileEvent
 from schools.models import School, Status
 from tenancy.academic_year import academic_year_label, current_academic_year
+from training import selectors as training_todo
 from visits.models import NextStep, Visit
 from visits.selectors import next_year_to_prepare
 
@@ -150,6 +151,7 @@ def todo_for_head(request) -> list[Todo]:
                     urgent=True,
                 )
             )
+    items += training_todo.todo_for_head(request)
     return items
 
 
@@ -206,6 +208,7 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
                 urgent=True,
             )
         )
+    items += training_todo.todo_for_la_admin(request)
     return items
 
 
@@ -219,6 +222,9 @@ def todo_for(request) -> list[Todo]:
         items += todo_for_sip(request)
     if access.school_ids(Role.HEADTEACHER):
         items += todo_for_head(request)
+    from reports.selectors import report_todos
+
+    items += report_todos(request)
     return sorted(items, key=lambda item: not item.urgent)
 
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.validators import is_one_named_person
+from sipportal.dates import GovukDateField, GovukMonthYearField
 from sipportal.forms import GovukFormMixin, RowForm
 
 from .models import (
@@ -14,18 +15,16 @@ from .models import (
     priority_count_is_right,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
-MONTH_FORMATS = ["%Y-%m", "%m/%Y", "%Y-%m-%d"]
-
 
 class PriorityForm(GovukFormMixin, forms.ModelForm):
+    starts_on = GovukDateField(label="Start")
+    ends_on = GovukDateField(label="End")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Priority
         fields = ["title", "key_focus_areas", "starts_on", "ends_on", "is_active"]
-        widgets = {"key_focus_areas": forms.Textarea(attrs={"rows": 3}), "starts_on": DATE, "ends_on": DATE}
+        widgets = {"key_focus_areas": forms.Textarea(attrs={"rows": 3})}
         labels = {"is_active": "Still a priority"}
 
     def clean(self):
@@ -81,10 +80,9 @@ class ProfilePriorityForm(RowForm):
 
     priority = forms.CharField(label="Priority", max_length=200, required=False)
     key_focus_areas = forms.CharField(label="Key focus areas", widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    starts_on = forms.DateField(
-        label="Start (month and year)", widget=MONTH, input_formats=MONTH_FORMATS, required=False
-    )
-    ends_on = forms.DateField(label="End (month and year)", widget=MONTH, input_formats=MONTH_FORMATS, required=False)
+    starts_on = GovukMonthYearField(label="Start", help_text="For example, 9 2026", required=False)
+    # The end month counts in full: "to July 2027" runs to 31 July.
+    ends_on = GovukMonthYearField(label="End", help_text="For example, 7 2027", end_of_month=True, required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -118,6 +116,7 @@ class MostImportantForm(LockedForm):
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
         help_text="Agree these with the SIP: the three issues most important to pupils' progress.",
+        error_messages={"required": "Select the three most important issues"},
     )
 
     def __init__(self, *args, priorities, **kwargs):
@@ -160,8 +159,8 @@ class PlanActionForm(GovukFormMixin, forms.ModelForm):
 
 class MilestoneForm(GovukFormMixin, forms.Form):
     description = forms.CharField(label="Milestone", max_length=300, required=False)
-    due_on = forms.DateField(label="Due", widget=DATE, required=False)
-    done_on = forms.DateField(label="Done on", widget=DATE, required=False)
+    due_on = GovukDateField(label="Due date", required=False)
+    done_on = GovukDateField(label="Date done", required=False)
 
     def is_empty(self) -> bool:
         return not any(self.cleaned_data.get(n) for n in self.fields)

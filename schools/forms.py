@@ -19,7 +19,12 @@ ALL_PUPIL_MEASURES = ["cva", "cva_lower", "cva_upper", "percentage_fsm"]
 
 
 class UploadForm(GovukFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="What is in the file?", choices=DataImport.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="What is in the file?",
+        choices=DataImport.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what is in the file"},
+    )
     file = forms.FileField(
         label="CSV file",
         help_text="A Get Information about Schools extract (edubasealldata…csv), or the performance data template.",
@@ -40,6 +45,7 @@ class GainingGroundForm(GovukFormMixin, forms.Form):
         max_value=2100,
         help_text="The year the academic year starts: 2025 for 2025/26. Leave empty if it never joined.",
     )
+    gaining_ground_joined.error_name = "the year it joined"
     gaining_ground_left = forms.IntegerField(
         label="Left Gaining Ground in",
         required=False,
@@ -47,6 +53,7 @@ class GainingGroundForm(GovukFormMixin, forms.Form):
         max_value=2100,
         help_text="Leave empty while it is still in the programme.",
     )
+    gaining_ground_left.error_name = "the year it left"
 
 
 class ResultsForm(GovukFormMixin, forms.Form):
@@ -66,13 +73,17 @@ class ResultsForm(GovukFormMixin, forms.Form):
                     field = forms.DecimalField(
                         max_digits=6, decimal_places=1, required=False, min_value=low, max_value=high
                     )
-                field.label = str(model_field.verbose_name).capitalize()
+                label = str(model_field.verbose_name)
+                # Only the first letter: GCSEs, English, CVA and FSM keep their capitals.
+                field.label = label[0].upper() + label[1:]
+                field.error_name = f"{label} for {PupilGroup(group).label}"
                 self.fields[key] = field
                 existing = results.get(group)
                 if existing is not None and not self.is_bound:
                     self.initial[key] = getattr(existing, name)
             self.fields[f"{group}-version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
             self.initial.setdefault(f"{group}-version", results[group].version if group in results else 0)
+        self.word_errors()
 
     def groups(self):
         """(label, [bound fields]) per group, for the template's table."""
@@ -100,6 +111,7 @@ class EligibilityForm(GovukFormMixin, forms.Form):
         label="Does the school meet this criterion?",
         choices=EligibilityAssessment.Finding.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the school meets this criterion"},
     )
     evidence = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.access import access_for
 from accounts.models import SCHOOL_ROLES
+from audit.models import Action
+from audit.services import audit_record
 from caseload.models import SipAssignment
 from tenancy.academic_year import current_academic_year
 
@@ -46,6 +48,12 @@ def get_school_for_user(request, urn: str) -> School:
     """The school with this URN in the request's LA, if the person may see it; else 404."""
     school = get_object_or_404(School.objects.select_related("la"), urn=urn)
     if not request.user.has_perm("schools.view_school", school):
+        audit_record(
+            action=Action.ACCESS_DENIED,
+            request=request,
+            obj=school,
+            detail={"path": request.path[:500], "reason": "No role in this school"},
+        )
         raise Http404("No such school")
     return school
 

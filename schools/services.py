@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from audit.models import Action
-from audit.services import audit_record
+from audit.services import audit_record, field_changes, snapshot
 from jobs.runner import job_enqueue
 from sipportal.errors import DomainError
 from tenancy.academic_year import current_academic_year
@@ -59,6 +59,7 @@ def school_set_gaining_ground(*, actor, school: School, joined: int | None, left
     if left is not None and left < joined:
         raise SchoolsError("It cannot leave before it joined.", field="gaining_ground_left")
     before = {"joined": school.gaining_ground_joined, "left": school.gaining_ground_left}
+    shown_before = snapshot(school, ["gaining_ground_joined", "gaining_ground_left"])
     school.gaining_ground_joined, school.gaining_ground_left = joined, left
     school.full_clean()
     school.save(update_fields=["gaining_ground_joined", "gaining_ground_left", "updated_at"])
@@ -67,7 +68,17 @@ def school_set_gaining_ground(*, actor, school: School, joined: int | None, left
         actor=actor,
         request=request,
         obj=school,
-        detail={"gaining_ground": {"from": before, "to": {"joined": joined, "left": left}}},
+        detail={
+            "gaining_ground": {"from": before, "to": {"joined": joined, "left": left}},
+            "changes": field_changes(
+                school,
+                shown_before,
+                labels={
+                    "gaining_ground_joined": "Joined Gaining Ground in",
+                    "gaining_ground_left": "Left Gaining Ground in",
+                },
+            ),
+        },
     )
     return school
 

@@ -6,6 +6,7 @@ from .models import School
 
 
 class SchoolTable(tables.Table):
+    region_label = "Schools"  # names the scrolling region around the table
     name = tables.Column(
         linkify=lambda record: reverse("schools:detail", args=[record.la.code, record.urn]),
         attrs={"a": {"class": "govuk-link"}},

@@ -25,6 +25,10 @@ def _navigation(request, la):
         items.append((label, reverse("visits:caseload", args=[la.code])))
     if user.has_perm("schools.view_school_list", la):
         items.append(("Schools", reverse("schools:list", args=[la.code])))
+    if user.has_perm("reports.view_la_reports", la):
+        items.append(("Reports", reverse("reports:la", args=[la.code])))
+    if user.has_perm("training.view_programme", la):
+        items.append(("Core training", reverse("training:programme", args=[la.code])))
     if user.has_perm("accounts.manage_people", la):
         items.append(("People", reverse("people:list", args=[la.code])))
         items.append(("Invitations", reverse("people:invitations", args=[la.code])))

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "national",
     "overview",
     "jobs",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,12 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Set (e.g. "/protected/") when nginx serves MEDIA_ROOT from an `internal` location: downloads are
+# then authorised and audited by Django and the bytes sent by nginx (X-Accel-Redirect).
+X_ACCEL_REDIRECT_PREFIX = env_str("X_ACCEL_REDIRECT_PREFIX", "")
+# Outside production static files are served from the source folders, also with DEBUG off (the
+# demo runs that way to show the portal's own error pages), so nothing needs collecting first.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -318,7 +325,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=env_int("REGISTER_REFRESH_HOUR", 3), minute=0),
         "options": {"expires": 6 * 3600},
     },
+    # Core training: pass on waiting-list offers not taken up in time, and remind booked staff.
+    "training-expire-offers": {"task": "training.tasks.expire_offers", "schedule": 300.0},
+    "training-send-reminders": {"task": "training.tasks.send_reminders", "schedule": 3600.0},
 }
+# How long a freed core-training place is held for the first school on the waiting list.
+TRAINING_OFFER_HOURS = env_int("TRAINING_OFFER_HOURS", 48)
+# Booked staff are reminded this many days before their session.
+TRAINING_REMINDER_DAYS = env_int("TRAINING_REMINDER_DAYS", 2)
 # First retry delay of an email that failed on a dropped connection; doubles each time.
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)
 
@@ -340,5 +354,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every step of every render at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

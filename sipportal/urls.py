@@ -11,7 +11,9 @@ la_patterns = [
     path("", include(people_urls)),
     path("schools/", include("schools.urls")),
     path("", include("visits.urls")),
+    path("reports/", include("reports.la_urls")),
     path("audit/", include("audit.urls")),
+    path("training/", include("training.urls")),
 ]
 
 urlpatterns = [

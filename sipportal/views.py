@@ -18,6 +18,9 @@ def home_url(membership) -> str:
     """Where a membership's work starts."""
     if membership.role in NATIONAL_ROLES:
         return reverse("national:home", args=[membership.national_body.kind])
+    if membership.role == Role.GOVERNOR:
+        # Governors come for their school's reports: land there, with nothing else to get lost in.
+        return reverse("schools:reports:list", args=[membership.la.code, membership.school.urn])
     if membership.role in SCHOOL_ROLES:
         return reverse("schools:detail", args=[membership.la.code, membership.school.urn])
     if membership.role == Role.SIP:
@@ -72,6 +75,18 @@ def error_404(request, exception):
 
 
 def error_403(request, exception):
+    from audit.models import Action
+    from audit.services import audit_record
+
+    # Inside an LA its administrators see what was tried; national pages have no LA log.
+    if getattr(request, "la", None) is not None and request.user.is_authenticated:
+        reason = str(exception or "")[:300]
+        audit_record(
+            action=Action.ACCESS_DENIED,
+            request=request,
+            la=request.la,
+            detail={"path": request.path[:500], "reason": reason} if reason else {"path": request.path[:500]},
+        )
     return render(request, "403.html", status=403)
 
 

@@ -48,8 +48,8 @@ def test_an_la_admin_invites_a_governor_who_joins_once(client, world, django_cap
     assert "Create my account" in page.content.decode()
     joined = anonymous.post(path, {"full_name": "Gina Governor", "password1": PASSWORD, "password2": PASSWORD})
     assert joined.status_code == 302
-    # Signed in as the new person, and straight to the school.
-    assert anonymous.get("/", follow=True).redirect_chain[-1][0] == f"/la/926/schools/{world.a.school.urn}/"
+    # Signed in as the new person, and straight to the school's reports (a governor's home).
+    assert anonymous.get("/", follow=True).redirect_chain[-1][0] == f"/la/926/schools/{world.a.school.urn}/reports/"
     with scopes_disabled():
         person = User.objects.get(email="new.governor@example.org")
         assert Membership.objects.filter(user=person, role=Role.GOVERNOR, school=world.a.school).exists()
@@ -151,10 +151,30 @@ def test_the_last_la_admin_cannot_remove_their_own_role(client, world):
     client.force_login(world.a.la_admin)
     with scopes_disabled():
         membership = Membership.objects.get(user=world.a.la_admin)
-    response = client.post(reverse("people:membership-edit", args=["926", membership.pk]), {"remove": "1"}, follow=True)
+    response = client.post(reverse("people:membership-remove", args=["926", membership.pk]), follow=True)
     assert "only administrator" in response.content.decode()
     with scopes_disabled():
         assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_removing_a_role_asks_first_and_only_the_confirmation_removes_it(client, world):
+    client.force_login(world.a.la_admin)
+    with scopes_disabled():
+        membership = Membership.objects.get(user=world.a.head)
+    edit = client.get(reverse("people:membership-edit", args=["926", membership.pk])).content.decode()
+    remove = reverse("people:membership-remove", args=["926", membership.pk])
+    assert f'href="{remove}"' in edit
+    # The old one-click button on the change page no longer removes anything.
+    client.post(reverse("people:membership-edit", args=["926", membership.pk]), {"remove": "1"})
+    question = client.get(remove).content.decode()
+    assert "Are you sure you want to remove this role?" in question and "Yes, remove this role" in question
+    with scopes_disabled():
+        assert Membership.objects.filter(pk=membership.pk).exists()
+    response = client.post(remove)
+    assert response.status_code == 302 and response["Location"] == reverse("people:list", args=["926"])
+    with scopes_disabled():
+        assert not Membership.objects.filter(pk=membership.pk).exists()
+    assert [e.actor for e in audit_of(world.a.la, Action.MEMBERSHIP_REMOVED)] == [world.a.la_admin]
 
 
 @pytest.mark.parametrize("role", ["sip", "head", "governor"])

@@ -67,7 +67,7 @@ def test_signing_in_rotates_the_session_and_is_audited(client, world):
         ("la_admin", "/la/926/"),
         ("sip", "/la/926/caseload/"),
         ("head", "/la/926/schools/{urn}/"),
-        ("governor", "/la/926/schools/{urn}/"),
+        ("governor", "/la/926/schools/{urn}/reports/"),
     ],
 )
 def test_each_role_lands_on_its_own_home(client, world, who, home):
@@ -145,9 +145,9 @@ DEMO_HOMES = {
     "head.302@demo.test": "/la/302/schools/830101/",
     "head.352@demo.test": "/la/352/schools/830201/",
     "head.926@demo.test": "/la/926/schools/830301/",
-    "governor.302@demo.test": "/la/302/schools/830101/",
-    "governor.352@demo.test": "/la/352/schools/830201/",
-    "governor.926@demo.test": "/la/926/schools/830301/",
+    "governor.302@demo.test": "/la/302/schools/830101/reports/",
+    "governor.352@demo.test": "/la/352/schools/830201/reports/",
+    "governor.926@demo.test": "/la/926/schools/830301/reports/",
     "ssat@demo.test": "/national/ssat/",
     "college@demo.test": "/national/national-college/",
     "adviser@demo.test": "/national/national-strategies/",
@@ -180,6 +180,22 @@ def test_every_demo_account_signs_in_and_lands_on_its_home(client, db):
     sign_in(client, "head.926@demo.test", DEMO_PASSWORD)
     assert client.get("/la/302/").status_code == 404
     assert client.get("/la/302/schools/830101/").status_code == 404
+
+
+def test_demo_people_have_names_and_demo_schools_have_their_own_addresses_and_heads(db):
+    from accounts.models import Membership, Role, User
+    from schools.models import School
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    with scopes_disabled():
+        names = list(User.objects.values_list("full_name", flat=True))
+        assert not [n for n in names if " of " in n or n.endswith(" SIP") or "Manager" in n or "Chair" in n]
+        schools = list(School.objects.all())
+        assert len({(s.street, s.town) for s in schools}) == len(schools)
+        assert len({s.postcode for s in schools}) == len(schools)
+        assert len({s.headteacher_name for s in schools}) == len(schools)
+        for head in Membership.objects.filter(role=Role.HEADTEACHER, user__email__endswith="@demo.test"):
+            assert head.user.full_name == head.school.headteacher_name
 
 
 def audit_addresses(action):

@@ -28,6 +28,7 @@ from .factories import (
     SchoolFactory,
     VisitFactory,
 )
+from .training_factories import PlaceFactory, SessionFactory
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
@@ -55,6 +56,7 @@ ACCESS = {
     "": (200, 200, 200, 200),
     "people/": (200, 403, 403, 403),
     "people/<int:membership_id>/": (200, 403, 403, 403),
+    "people/<int:membership_id>/remove/": (200, 403, 403, 403),
     "invitations/": (200, 403, 403, 403),
     "invitations/new/": (200, 403, 403, 403),
     "invitations/<int:invitation_id>/resend/": (405, 405, 405, 405),
@@ -94,6 +96,40 @@ ACCESS = {
     "schools/<str:urn>/visits/<int:visit_id>/record/": (403, 200, 404, 404),
     "schools/<str:urn>/visits/<int:visit_id>/finalise/": (403, 200, 404, 404),
     "audit/": (200, 403, 403, 403),
+    # The sample report is issued, with its PDFs rendered; the sample PDF is the governors'.
+    "schools/<str:urn>/reports/": (200, 200, 200, 200),
+    "schools/<str:urn>/reports/new/": (403, 200, 403, 403),
+    "schools/<str:urn>/reports/<int:report_id>/": (200, 200, 200, 200),
+    "schools/<str:urn>/reports/<int:report_id>/edit/": (403, 302, 403, 403),
+    "schools/<str:urn>/reports/<int:report_id>/comment/": (405, 405, 405, 405),
+    "schools/<str:urn>/reports/<int:report_id>/steps/<slug:step>/": (405, 405, 405, 405),
+    "schools/<str:urn>/reports/<int:report_id>/new-version/": (403, 200, 403, 403),
+    "schools/<str:urn>/reports/<int:report_id>/pdf/<slug:audience>/": (200, 200, 200, 200),
+    "schools/<str:urn>/reports/<int:report_id>/pdf/<slug:audience>/retry/": (405, 405, 405, 405),
+    "reports/": (200, 403, 403, 403),
+    "reports/archives/<int:archive_id>/": (200, 403, 403, 403),
+    "reports/archives/<int:archive_id>/download/": (200, 403, 403, 403),
+    # Core training: governors see none of it; a school books and changes only its own places.
+    "training/": (200, 200, 200, 403),
+    "training/copy/": (405, 405, 405, 405),
+    "training/take-up/": (200, 403, 403, 403),
+    "training/courses/new/": (200, 403, 403, 403),
+    "training/courses/<int:course_id>/": (200, 200, 200, 403),
+    "training/courses/<int:course_id>/edit/": (200, 403, 403, 403),
+    "training/courses/<int:course_id>/retire/": (405, 405, 405, 405),
+    "training/courses/<int:course_id>/sessions/new/": (200, 403, 403, 403),
+    "training/sessions/<int:session_id>/": (200, 200, 200, 403),
+    "training/sessions/<int:session_id>/edit/": (200, 403, 403, 403),
+    "training/sessions/<int:session_id>/cancel/": (405, 405, 405, 405),
+    "training/sessions/<int:session_id>/book/": (403, 403, 200, 403),
+    "training/sessions/<int:session_id>/register/": (200, 403, 403, 403),
+    "training/sessions/<int:session_id>/register.csv": (200, 403, 403, 403),
+    "training/places/<int:place_id>/cancel/": (405, 405, 405, 405),
+    "training/places/<int:place_id>/accept/": (405, 405, 405, 405),
+    "training/places/<int:place_id>/decline/": (405, 405, 405, 405),
+    "training/places/<int:place_id>/decide/": (405, 405, 405, 405),
+    "training/places/<int:place_id>/impact/": (403, 403, 200, 404),
+    "training/schools/<str:urn>/": (200, 200, 200, 403),
 }
 TENANT_PREFIX = "la/<str:la_code>/"
 
@@ -137,6 +173,9 @@ def samples_for(la_world, world):
         action = PlanActionFactory(priority=priority)
         predecessor = SchoolFactory(la=la_world.la, name="Walk Predecessor", status="closed")
         link = SchoolLink.objects.create(predecessor=predecessor, successor=la_world.school, link_type="Predecessor")
+        report, archive = issued_report_sample(la_world)
+        session = SessionFactory(course__la=la_world.la)
+        place = PlaceFactory(session=session, booking__school=la_world.school, booking__course=session.course)
     return {
         "la_code": la_world.la.code,
         "urn": la_world.school.urn,
@@ -151,7 +190,41 @@ def samples_for(la_world, world):
         "section": "contacts",
         "action_id": action.pk,
         "link_id": link.pk,
+        "report_id": report.pk,
+        "audience": "governors",
+        "step": "issue",
+        "archive_id": archive.pk,
+        "course_id": session.course_id,
+        "session_id": session.pk,
+        "place_id": place.pk,
     }
+
+
+def issued_report_sample(la_world):
+    """An issued report of the LA's first school with a ready PDF per audience, and a ready ZIP.
+
+    The files are stand-ins written through the storage: the walk is about access, not rendering.
+    """
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from reports.models import RenderedDocument, Report, ReportArchive
+
+    report = Report.objects.create(
+        school=la_world.school,
+        academic_year=2026,
+        term=1,
+        title="Walk report",
+        author=la_world.sip,
+        state="issued",
+        issued_at=timezone.now(),
+    )
+    for audience in report.audiences():
+        name = default_storage.save(f"reports/walk/{report.pk}-{audience}.pdf", ContentFile(b"%PDF-1.7 walk"))
+        RenderedDocument.objects.create(report=report, audience=audience, state="done", file=name, pages=1)
+    name = default_storage.save(f"archives/walk/{report.pk}.zip", ContentFile(b"PK walk"))
+    archive = ReportArchive.objects.create(la=la_world.la, academic_year=2026, term=1, state="done", file=name)
+    return report, archive
 
 
 def fill(route: str, samples: dict) -> str:
@@ -243,7 +316,9 @@ def national_samples(world) -> dict:
             submitted_at=timezone.now(),
             version_number=2,
         )
-    return {"body": "ssat", "profile_id": profile.pk}
+        report, _ = issued_report_sample(world.a)
+        document = report.documents.get(audience="ssat")
+    return {"body": "ssat", "profile_id": profile.pk, "document_id": document.pk}
 
 
 def test_national_pages_answer_404_to_la_roles_and_open_for_their_body(client, world):

@@ -384,7 +384,7 @@ def test_an_la_admin_assigns_a_sip_with_the_standard_allocation(client, world):
     page = client.post(
         reverse("visits:assign", args=["926"]), {"school": school.pk, "sip": world.a.head.pk}
     ).content.decode()
-    assert "Select a valid choice" in page  # only the LA's SIPs are offered
+    assert "Choose SIP from the options given" in page  # only the LA's SIPs are offered
 
 
 @pytest.mark.parametrize("role", ["head", "governor"])

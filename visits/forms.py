@@ -6,13 +6,12 @@ from django import forms
 from accounts.models import Role, User
 from accounts.validators import is_one_named_person
 from schools.models import School
+from sipportal.dates import GovukDateField
 from sipportal.forms import GovukFormMixin, RowForm
 from tenancy.academic_year import current_academic_year
 
 from .models import PriorityEvaluation, Visit
 from .services import Proposal, StepDecision
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AssignmentForm(GovukFormMixin, forms.Form):
@@ -38,7 +37,7 @@ class AssignmentForm(GovukFormMixin, forms.Form):
 
 
 class VisitPlanForm(GovukFormMixin, forms.Form):
-    date = forms.DateField(widget=DATE)
+    date = GovukDateField(label="Date of visit", help_text="For example, 27 11 2026")
     kind = forms.ChoiceField(label="Type of visit", choices=Visit.Kind.choices, widget=forms.RadioSelect)
     length_days = forms.TypedChoiceField(
         label="Length",
@@ -94,7 +93,7 @@ class SupportForm(RowForm):
 class NextStepForm(RowForm):
     action = forms.CharField(label="Next step", required=False, max_length=500)
     owner = forms.CharField(label="Owner", required=False, max_length=150, help_text="One named person.")
-    due_on = forms.DateField(label="Due", required=False, widget=DATE)
+    due_on = GovukDateField(label="Due date", required=False)
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"].strip()
@@ -116,6 +115,7 @@ class EvaluationForm(GovukFormMixin, forms.Form):
         choices=[("", "Choose a cause"), *PriorityEvaluation.Cause.choices],
         required=False,
     )
+    cause.error_name = "the cause of the slippage"
     response = forms.CharField(
         label="What will be done about it", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

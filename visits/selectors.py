@@ -170,6 +170,7 @@ CASELOAD_COLUMNS = [
     ("next", "Next visit"),
     ("open", "Open next steps (all years)"),
     ("overdue", "Overdue"),
+    ("report", "Latest report"),
     ("warnings", "Warnings"),
 ]
 
@@ -197,11 +198,12 @@ class CaseloadPage:
         return self.year == current_academic_year()
 
 
-def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
+def caseload_page(request, today: datetime.date | None = None, annotate=None) -> CaseloadPage:
     """A SIP's schools in a year; for an LA administrator, every SIP's, with warnings.
 
     Query parameters: `year`, `show=mine`, `gaining_ground=yes|no`, `sort=<column>|-<column>`,
-    `warnings=yes`. Unknown values are ignored, never an error.
+    `warnings=yes`. Unknown values are ignored, never an error. `annotate` adds what other apps
+    show in the rows (the latest report) to the one query, without this app depending on them.
     """
     today = today or timezone.localdate()
     user, la = request.user, request.la
@@ -224,7 +226,10 @@ def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
         sort = ""
     order = [f"-{column}" if sort.startswith("-") else column] if column else []
     current = year == current_academic_year()
-    rows = list(caseload_rows(assignments, today=today).order_by(*order, "sip__full_name", "school__name"))
+    rows = caseload_rows(assignments, today=today)
+    if annotate is not None:
+        rows = annotate(rows)
+    rows = list(rows.order_by(*order, "sip__full_name", "school__name"))
     for row in rows:
         row.warnings = warnings_for(row, current_year=current)
         row.ledger = days_ledger(row)

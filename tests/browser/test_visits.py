@@ -24,7 +24,9 @@ def test_a_sip_plans_records_and_finalises_a_visit_and_the_head_reads_it(page, w
     page.get_by_role("link", name=world.a.school.name).click()
     page.get_by_role("button", name="Plan a visit").click()
     today = timezone.localdate()  # a visit is recorded on its day or after, never before
-    page.get_by_label("Date").fill(today.isoformat())
+    page.get_by_label("Day", exact=True).fill(str(today.day))
+    page.get_by_label("Month", exact=True).fill(str(today.month))
+    page.get_by_label("Year", exact=True).fill(str(today.year))
     page.get_by_label("Gaining Ground additional day").check()
     page.get_by_label("A full day").check()
     page.get_by_role("button", name="Plan the visit").click()
@@ -40,7 +42,10 @@ def test_a_sip_plans_records_and_finalises_a_visit_and_the_head_reads_it(page, w
     page.get_by_label("Evidence", exact=True).fill("Up 6 points on the autumn check.")
     page.locator("#id_steps-0-action").fill("Share the tracking data with governors")
     page.locator("#id_steps-0-owner").fill("Ms Ada Lovelace, Mr Tom Hartley")
-    page.locator("#id_steps-0-due_on").fill((today + datetime.timedelta(days=44)).isoformat())
+    due = today + datetime.timedelta(days=44)
+    page.locator("#id_steps-0-due_on_0").fill(str(due.day))
+    page.locator("#id_steps-0-due_on_1").fill(str(due.month))
+    page.locator("#id_steps-0-due_on_2").fill(str(due.year))
     page.get_by_role("button", name="Save and check before finalising").click()
 
     # One owner only: the error summary links to the field, and the typed text is still there.

@@ -17,7 +17,9 @@ from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 
 from ._demo_history import seed_year
 from ._demo_register import seed_conversion
+from ._demo_reports import seed_reports
 from ._demo_results import seed_national, seed_school
+from ._demo_training import seed_training
 from ._demo_visits import seed_visits
 
 DEMO_PASSWORD = "sip-portal-demo"  # noqa: S105  (published demo accounts only)
@@ -63,8 +65,41 @@ SCHOOLS = {
         ("830308", "Diss Mere High School", None),
     ],
 }
-POSTCODES = {"302": "EN5 {}AB", "352": "M{} 4QX", "926": "NR{} 2TE"}
-HEADS = ["Dr Priya Raman", "Mr Tom Hartley", "Ms Grace Adeyemi", "Mrs Helen Marsh", "Mr Daniel Kowalski"]
+# Invented but plausible: (street, town, postcode, headteacher) for each school.
+ADDRESSES = {
+    "830101": ("Northway Road", "Barnet", "EN5 2AB", "Dr Priya Raman"),
+    "830102": ("Elmstead Avenue", "New Southgate", "N11 1QX", "Mr Jonathan Feld"),
+    "830103": ("Copthall Way", "Mill Hill", "NW7 2PD", "Ms Rachel Osei"),
+    "830104": ("Brent Street", "Hendon", "NW4 2EU", "Mr Arjun Mehta"),
+    "830105": ("Oakridge Lane", "Whetstone", "N20 0JB", "Mrs Carol Whitfield"),
+    "830106": ("Mill Meadow Road", "Edgware", "HA8 9LT", "Mr Simon Adler"),
+    "830107": ("Church Hill Road", "East Barnet", "EN4 8XE", "Revd Dr Margaret Owusu"),
+    "830108": ("Fernbrook Drive", "Colindale", "NW9 5HB", "Ms Leila Haddad"),
+    "830201": ("Irk Vale Drive", "Collyhurst", "M9 5SR", "Mr Tom Hartley"),
+    "830202": ("Medlock Street", "Ardwick", "M12 6JH", "Mrs Bernadette Quinn"),
+    "830203": ("Water Lane", "Chorlton", "M21 7LU", "Dr Samuel Nwosu"),
+    "830204": ("Reach Street", "Ancoats", "M4 6BW", "Ms Fiona McAllister"),
+    "830205": ("Moor Lane", "Blackley", "M9 8QE", "Mr Imran Siddiqui"),
+    "830206": ("Fields Road", "Didsbury", "M20 6HQ", "Mrs Alison Pickering"),
+    "830207": ("Hall Lane", "Gorton", "M18 8RJ", "Mr Kevin Doyle"),
+    "830208": ("Park Road", "Wythenshawe", "M22 4GT", "Ms Hannah Lowe"),
+    "830209": ("St Mark's Close", "Levenshulme", "M19 3AP", "Mr Patrick Gallagher"),
+    "830301": ("Valley Road", "Norwich", "NR5 8LD", "Ms Grace Adeyemi"),
+    "830302": ("Heath Lane", "Sprowston", "NR7 8HF", "Mr Daniel Kowalski"),
+    "830303": ("Ridge Road", "Dereham", "NR19 1JT", "Mrs Helen Marsh"),
+    "830304": ("Marsh Road", "Great Yarmouth", "NR31 0PN", "Mr Robert Thrower"),
+    "830305": ("Forest Way", "Thetford", "IP24 3EW", "Mrs Julie Catchpole"),
+    "830306": ("Cliff Avenue", "Cromer", "NR27 9AD", "Mr Oliver Bunting"),
+    "830307": ("Quay Street", "King's Lynn", "PE30 1HT", "Dr Anjali Shah"),
+    "830308": ("Mere Street", "Diss", "IP22 4AG", "Ms Sarah Greengrass"),
+}
+# The people of each LA's demo accounts: LA administrator, SIP, chair of governors. The demo
+# headteacher's name is the one on their school's record.
+PEOPLE = {
+    "302": ("Deborah Lewin", "Martin Achebe", "Mr Howard Fine"),
+    "352": ("Lorraine Beswick", "Gareth Pryor", "Mrs Yvonne Clarke"),
+    "926": ("Christine Alder", "Nicholas Vere", "Mr Peter Southgate"),
+}
 OFSTED_CYCLE = [OfstedRating.GOOD, OfstedRating.OUTSTANDING, OfstedRating.GOOD]
 MULTI_SIP_SCHOOLS = {"302": ["830103", "830104"], "926": ["830303", "830304"]}
 # Schools whose SIP for this year the LA has not yet commissioned (a warning on the caseload).
@@ -148,10 +183,10 @@ class Command(BaseCommand):
                         "statutory_high_age": 18 if number % 2 else 16,
                         "number_of_pupils": 700 + 53 * number,
                         "percentage_fsm": 38 if joined else 9 + 2.5 * number,
-                        "street": f"{number + 1} School Lane",
-                        "town": name,
-                        "postcode": POSTCODES[code].format(number + 1),
-                        "headteacher_name": HEADS[number % len(HEADS)],
+                        "street": ADDRESSES[urn][0],
+                        "town": ADDRESSES[urn][1],
+                        "postcode": ADDRESSES[urn][2],
+                        "headteacher_name": ADDRESSES[urn][3],
                         "ofsted_rating": OfstedRating.REQUIRES_IMPROVEMENT if joined else OFSTED_CYCLE[number % 3],
                         "trust_name": f"{name} Learning Trust" if number % 3 == 2 else "",
                         "gaining_ground_joined": joined,
@@ -162,9 +197,9 @@ class Command(BaseCommand):
             gaining_ground = [s for s in schools.values() if s.in_gaining_ground]
             home_school = gaining_ground[0]
 
-            la_admin = self._person(f"la-admin.{code}@demo.test", f"{name} SIP Manager")
+            la_admin = self._person(f"la-admin.{code}@demo.test", PEOPLE[code][0])
             Membership.objects.get_or_create(user=la_admin, role=Role.LA_ADMIN, la=la, school=None)
-            sip = self._person(f"sip.{code}@demo.test", f"{name} SIP")
+            sip = self._person(f"sip.{code}@demo.test", PEOPLE[code][1])
             Membership.objects.get_or_create(user=sip, role=Role.SIP, la=la, school=None)
             matching_body = bodies[
                 NationalBody.Kind.NATIONAL_COLLEGE if la.matched_by_national_college else NationalBody.Kind.SSAT
@@ -191,9 +226,9 @@ class Command(BaseCommand):
                     seed_visits(assignment, school.headteacher_name)
                 else:
                     seed_year(assignment, school.headteacher_name, finished=False)
-            head = self._person(f"head.{code}@demo.test", f"Headteacher of {home_school.name}")
+            head = self._person(f"head.{code}@demo.test", home_school.headteacher_name)
             Membership.objects.get_or_create(user=head, role=Role.HEADTEACHER, la=la, school=home_school)
-            governor = self._person(f"governor.{code}@demo.test", f"Chair of Governors, {home_school.name}")
+            governor = self._person(f"governor.{code}@demo.test", PEOPLE[code][2])
             Membership.objects.update_or_create(
                 user=governor, role=Role.GOVERNOR, la=la, school=home_school, defaults={"is_chair": True}
             )
@@ -209,5 +244,7 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(user=person, role=role, national_body=body, defaults={"region": region})
             logins.append((email, f"{role.label}{', ' + region.label if region else ''}"))
         logins.append((multi.email, "SIP in Barnet (302) and Norfolk (926)"))
+        seed_reports()
+        seed_training(year)
         seed_conversion()
         return logins

@@ -1,0 +1,166 @@
+"""Reading reports for a person, and the report columns other pages show, in fixed query counts."""
+
+import datetime
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from visits.models import Visit
+
+from .models import Audience, RenderedDocument, Report
+
+# A report is due this many days after a finalised visit it does not yet follow.
+REPORT_DUE_DAYS = 28
+
+
+def reports_for_school(user, school) -> list[Report]:
+    """The school's reports this person may read, newest first, each with its documents."""
+    reports = (
+        Report.objects.filter(school=school)
+        .select_related("school", "school__la", "author", "superseded_by")
+        .prefetch_related(Prefetch("documents", queryset=RenderedDocument.objects.order_by("audience")))
+        .order_by("-academic_year", "-created_at", "-pk")
+    )
+    return [r for r in reports if user.has_perm("reports.view_report", r)]
+
+
+def downloadable(user, report: Report) -> list[RenderedDocument]:
+    return [d for d in report.documents.all() if user.has_perm("reports.download_document", d)]
+
+
+def get_report_for_user(request, school, report_id: int) -> Report:
+    """A report of this school the person may read; 404 otherwise (drafts are the SIP's and the LA's)."""
+    report = get_object_or_404(
+        Report.objects.select_related("school", "school__la", "author", "visit", "supersedes", "superseded_by"),
+        pk=report_id,
+        school=school,
+    )
+    if not request.user.has_perm("reports.view_report", report):
+        raise Http404("No such report")
+    return report
+
+
+def get_document_for_download(request, report: Report, audience: str) -> RenderedDocument:
+    """The report's PDF for one audience, if this person may download it; 404 to anyone else."""
+    document = get_object_or_404(RenderedDocument.objects.select_related("report"), report=report, audience=audience)
+    document.report = report
+    if not request.user.has_perm("reports.download_document", document):
+        raise Http404("No such document")
+    return document
+
+
+def with_latest_report(assignments: QuerySet) -> QuerySet:
+    """Annotate caseload rows (SIP assignments) with their school's latest report: its state and date.
+
+    For the caseload pages: `latest_report_state` ("draft", "shared", "issued" or None) and
+    `latest_report_on`; render them with templates/reports/_latest_report_cell.html.
+    """
+    latest = Report.objects.filter(school=OuterRef("school")).order_by("-created_at", "-pk")
+    return assignments.annotate(
+        latest_report_state=Subquery(latest.values("state")[:1]),
+        latest_report_on=Subquery(latest.values("created_at")[:1]),
+        latest_report_id=Subquery(latest.values("pk")[:1]),
+    )
+
+
+def overdue_reports(today: datetime.date | None = None) -> QuerySet:
+    """Schools of the LA in scope whose report is overdue.
+
+    Overdue: the last finalised visit is more than REPORT_DUE_DAYS old and no report was issued
+    since. Each school carries `last_visit` and `last_issued`.
+    """
+    from schools.models import School
+
+    today = today or timezone.localdate()
+    visits = Visit.objects.filter(assignment__school=OuterRef("pk"), state=Visit.State.FINAL)
+    last_visit = visits.order_by().values("assignment__school").annotate(d=Max("date")).values("d")
+    issued = Report.objects.filter(school=OuterRef("pk"), state=Report.State.ISSUED)
+    last_issued = issued.order_by().values("school").annotate(d=Max("issued_at")).values("d")
+    return (
+        School.objects.annotate(last_visit=Subquery(last_visit), last_issued=Subquery(last_issued))
+        .filter(last_visit__lt=today - datetime.timedelta(days=REPORT_DUE_DAYS))
+        .filter(Q(last_issued__isnull=True) | Q(last_issued__date__lt=Subquery(last_visit)))
+        .order_by("last_visit", "name")
+    )
+
+
+def issued_reports_of_term(academic_year: int, term: int) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(academic_year=academic_year, term=term, state=Report.State.ISSUED)
+        .select_related("school", "author")
+        .annotate(
+            la_pdf_ready=Exists(
+                RenderedDocument.objects.filter(report=OuterRef("pk"), audience=Audience.LA, state="done")
+            )
+        )
+        .order_by("school__name", "version_number")
+    )
+
+
+def ssat_documents(membership) -> QuerySet[RenderedDocument]:
+    """SSAT's versions of issued reports of Gaining Ground schools in the LAs SSAT serves; nothing else."""
+    from accounts.models import Role
+    from national.selectors import las_served_by
+    from schools.models import gaining_ground_q
+
+    if membership.role != Role.SSAT:
+        return RenderedDocument.objects.with_scope(la=[]).none()
+    la_ids = list(las_served_by(membership).values_list("pk", flat=True))
+    return (
+        RenderedDocument.objects.with_scope(la=la_ids)
+        .filter(
+            gaining_ground_q("report__school__"),
+            audience=Audience.SSAT,
+            state="done",
+            report__state=Report.State.ISSUED,
+        )
+        .select_related("report", "report__school", "report__school__la")
+        .order_by("-report__issued_at")
+    )
+
+
+def report_todos(request) -> list:
+    """The overview's report items, one query each.
+
+    Overdue reports for the LA, reports to comment on for the head, heads' responses for the SIP.
+    """
+    from django.urls import reverse
+
+    from accounts.models import Role
+    from overview.selectors import Todo, _count
+
+    access, items = request.access, []
+    if access.is_la_admin:
+        overdue = overdue_reports().count()
+        if overdue:
+            items.append(
+                Todo(
+                    f"{_count(overdue, 'school has a report', 'schools have reports')} overdue after a visit",
+                    reverse("reports:la", args=[request.la.code]),
+                    urgent=True,
+                )
+            )
+    shared = Report.objects.filter(state=Report.State.SHARED).select_related("school", "school__la")
+    heads = access.school_ids(Role.HEADTEACHER)
+    if heads:
+        for report in shared.filter(school_id__in=heads, head_accuracy=""):
+            items.append(
+                Todo(
+                    f"Your SIP shared “{report.title}” for your comments and a check of the facts",
+                    reverse("schools:reports:detail", args=[report.school.la.code, report.school.urn, report.pk]),
+                    detail=f"Shared {report.shared_at:%-d %B %Y}",
+                )
+            )
+    if access.is_sip:
+        for report in shared.filter(school_id__in=access.sip_school_ids).exclude(head_accuracy=""):
+            said = "confirmed the facts" if report.head_accuracy == "accurate" else "says something is inaccurate"
+            items.append(
+                Todo(
+                    f"The headteacher of {report.school.name} {said} in “{report.title}”",
+                    reverse("schools:reports:detail", args=[report.school.la.code, report.school.urn, report.pk]),
+                    urgent=report.head_accuracy == "inaccurate",
+                )
+            )
+    return items

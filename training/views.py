@@ -1,0 +1,454 @@
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from audit.models import Action
+from audit.services import audit_record
+from schools.selectors import get_school_for_user
+from sipportal.errors import DomainError
+from sipportal.forms import add_domain_error, error_summary_items
+from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
+
+from . import selectors, services
+from .forms import AnswersForm, CourseForm, ImpactForm, SessionForm, StaffFormSet, attendance_marks
+from .models import Booking, Place
+from .programme import CORE_PROGRAMME_2004_05, SENIOR_LEADER_QUESTIONS
+
+
+def _require(request, perm: str, obj=None) -> None:
+    if not request.user.has_perm(perm, request.la if obj is None else obj):
+        raise PermissionDenied
+
+
+def _own_school_ids(request) -> set[int]:
+    """The schools whose places this person sees on programme and session pages."""
+    if request.access.is_la_admin:
+        return set()
+    return request.access.school_ids(Role.HEADTEACHER) | set(request.access.sip_school_ids)
+
+
+def programme(request, la_code):
+    """The LA's programme for a year: courses by subject with their sessions and how full they are."""
+    _require(request, "training.view_programme")
+    year = year_from_request(request)
+    can_manage = request.user.has_perm("training.manage_programme", request.la)
+    courses = selectors.programme(request.la, year, _own_school_ids(request))
+    if not can_manage:
+        courses = [c for c in courses if not c.is_retired]
+    return render(
+        request,
+        "training/programme.html",
+        {
+            "courses": courses,
+            "year": year,
+            "year_label": academic_year_label(year),
+            "years": year_links(year, selectors.programme_years(request.la)),
+            "can_manage": can_manage,
+            "can_copy": can_manage and len(courses) < len(CORE_PROGRAMME_2004_05),
+            "bookable_schools": request.access.school_ids(Role.HEADTEACHER),
+            "own_schools": [m.school for m in request.access.memberships if m.role == Role.HEADTEACHER],
+        },
+    )
+
+
+@require_POST
+def programme_copy(request, la_code):
+    _require(request, "training.manage_programme")
+    year = year_from_request(request)
+    added = services.programme_copy(actor=request.user, la=request.la, academic_year=year, request=request)
+    messages.success(request, f"{len(added)} courses of the 2004–05 programme added to {academic_year_label(year)}.")
+    return redirect(reverse("training:programme", args=[la_code]) + f"?year={year}")
+
+
+def course_new(request, la_code):
+    _require(request, "training.manage_programme")
+    year = year_from_request(request)
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_save(
+                actor=request.user, la=request.la, academic_year=year, values=form.cleaned_data, request=request
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"“{course}” added to the {academic_year_label(year)} programme.")
+            return redirect("training:course", la_code, course.pk)
+    return render(
+        request, "training/course_form.html", {"form": form, "course": None, "year_label": academic_year_label(year)}
+    )
+
+
+def course_detail(request, la_code, course_id):
+    course = selectors.get_course_for_user(request, course_id)
+    sessions = list(
+        selectors.sessions_with_counts(course.sessions.all(), _own_school_ids(request)).order_by("date", "starts_at")
+    )
+    for session in sessions:
+        session.flags = selectors.session_flags(session)
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "course": course,
+            "sessions": sessions,
+            "can_manage": request.user.has_perm("training.manage_programme", request.la),
+            "bookable_schools": request.access.school_ids(Role.HEADTEACHER),
+        },
+    )
+
+
+def course_edit(request, la_code, course_id):
+    _require(request, "training.manage_programme")
+    course = selectors.get_course_for_user(request, course_id)
+    form = CourseForm(request.POST or None, instance=course)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_save(
+                actor=request.user,
+                la=request.la,
+                academic_year=course.academic_year,
+                values=form.cleaned_data,
+                course=course,
+                request=request,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "The course is saved.")
+            return redirect("training:course", la_code, course.pk)
+    return render(
+        request,
+        "training/course_form.html",
+        {"form": form, "course": course, "year_label": academic_year_label(course.academic_year)},
+    )
+
+
+@require_POST
+def course_retire(request, la_code, course_id):
+    _require(request, "training.manage_programme")
+    course = selectors.get_course_for_user(request, course_id)
+    try:
+        services.course_retire(actor=request.user, course=course, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"“{course}” is retired: schools can no longer book it.")
+    return redirect("training:course", la_code, course.pk)
+
+
+def session_new(request, la_code, course_id):
+    _require(request, "training.manage_programme")
+    course = selectors.get_course_for_user(request, course_id)
+    form = SessionForm(request.POST or None, initial={"starts_at": "09:30", "ends_at": "15:30"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_save(
+                actor=request.user, course=course, values=form.cleaned_data, request=request
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Session on {session.date:%-d %B %Y} added.")
+            return redirect("training:session", la_code, session.pk)
+    return render(request, "training/session_form.html", {"form": form, "course": course, "session": None})
+
+
+def session_detail(request, la_code, session_id):
+    session = selectors.get_session_for_user(request, session_id)
+    is_manager = request.user.has_perm("training.manage_programme", request.la)
+    own = None if is_manager else _own_school_ids(request)
+    places = list(selectors.places_for_session(session, own))
+    head_schools = request.access.school_ids(Role.HEADTEACHER)
+    return render(
+        request,
+        "training/session_detail.html",
+        {
+            "session": session,
+            "flags": selectors.session_flags(session),
+            "places": places,
+            "waiting": list(selectors.waiting_list(session)) if is_manager else [],
+            "is_manager": is_manager,
+            "can_book": bool(head_schools)
+            and not session.is_cancelled
+            and not session.course.is_retired
+            and not session.deadline_passed(),
+            "head_schools": head_schools,
+        },
+    )
+
+
+def session_edit(request, la_code, session_id):
+    _require(request, "training.manage_programme")
+    session = selectors.get_session_for_user(request, session_id)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_save(
+                actor=request.user, course=session.course, values=form.cleaned_data, session=session, request=request
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "The session is saved.")
+            return redirect("training:session", la_code, session.pk)
+    return render(request, "training/session_form.html", {"form": form, "course": session.course, "session": session})
+
+
+@require_POST
+def session_cancel(request, la_code, session_id):
+    _require(request, "training.manage_programme")
+    session = selectors.get_session_for_user(request, session_id)
+    try:
+        services.session_cancel(actor=request.user, session=session, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The session is cancelled; the schools with places are told by email.")
+    return redirect("training:session", la_code, session.pk)
+
+
+def session_book(request, la_code, session_id):
+    """A headteacher books named staff for their school and answers the six questions."""
+    session = selectors.get_session_for_user(request, session_id)
+    head_schools = request.access.school_ids(Role.HEADTEACHER)
+    if not head_schools:
+        raise PermissionDenied
+    school = _bookable_school(request, head_schools)
+    booking = Booking.objects.filter(school=school, course=session.course).first()
+    initial = {}
+    if booking is not None:
+        initial = {name: getattr(booking, name) for name, _ in SENIOR_LEADER_QUESTIONS} | {
+            "priority": booking.priority_id,
+            "plan_action": booking.plan_action_id,
+        }
+    data = request.POST if request.method == "POST" else None
+    staff = StaffFormSet(data, prefix="staff")
+    answers = AnswersForm(data, school=school, initial=initial)
+    errors = []
+    if request.method == "POST":
+        valid = all([staff.is_valid(), answers.is_valid()])
+        if valid:
+            members = [
+                services.StaffMember(name=f.cleaned_data["name"], email=f.cleaned_data.get("email", ""))
+                for f in staff
+                if not f.is_empty()
+            ]
+            try:
+                places = services.places_book(
+                    actor=request.user,
+                    school=school,
+                    session=session,
+                    staff=members,
+                    answers={name: answers.cleaned_data[name] for name, _ in SENIOR_LEADER_QUESTIONS},
+                    priority=answers.cleaned_data["priority"],
+                    plan_action=answers.cleaned_data["plan_action"],
+                    request=request,
+                )
+            except DomainError as error:
+                answers.add_error(None, error.message)
+            else:
+                messages.success(request, _booked_message(places))
+                return redirect("training:school", la_code, school.urn)
+        errors = error_summary_items([answers, *staff])
+        if staff.non_form_errors():
+            errors += [("", e) for e in staff.non_form_errors()]
+    return render(
+        request,
+        "training/book.html",
+        {"session": session, "school": school, "staff": staff, "answers": answers, "errors": errors},
+    )
+
+
+def _bookable_school(request, head_schools: set[int]):
+    """The school a head books for: their own (one of them, chosen by ?school=URN if several)."""
+    from schools.models import School
+
+    schools = School.objects.filter(pk__in=head_schools).order_by("name")
+    wanted = request.GET.get("school") or request.POST.get("school")
+    school = schools.filter(urn=wanted).first() if wanted else None
+    school = school or schools.first()
+    if school is None:
+        raise Http404("No such school")
+    return school
+
+
+def _booked_message(places: list[Place]) -> str:
+    parts = []
+    for state in (Place.State.CONFIRMED, Place.State.PENDING, Place.State.WAITING):
+        names = [p.staff_name for p in places if p.state == state]
+        if names:
+            parts.append(f"{state.label}: {', '.join(names)}.")
+    return " ".join(parts)
+
+
+def register(request, la_code, session_id):
+    """The LA takes attendance: attended, absent or cancelled late, for every booked person."""
+    _require(request, "training.manage_programme")
+    session = selectors.get_session_for_user(request, session_id)
+    places = list(selectors.places_for_session(session).filter(state=Place.State.CONFIRMED))
+    errors = []
+    if request.method == "POST":
+        marks, errors = attendance_marks(request.POST, places)
+        if not errors:
+            try:
+                changed = services.attendance_record(actor=request.user, session=session, marks=marks, request=request)
+            except DomainError as error:
+                errors = [error.message]
+            else:
+                messages.success(request, f"Register saved ({changed} changed).")
+                return redirect("training:register", la_code, session.pk)
+    return render(
+        request,
+        "training/register.html",
+        {
+            "session": session,
+            "places": places,
+            "errors": errors,
+            "marks": Place.Attendance.choices,
+            "can_take": session.has_taken_place,
+        },
+    )
+
+
+def register_csv(request, la_code, session_id):
+    _require(request, "training.manage_programme")
+    session = selectors.get_session_for_user(request, session_id)
+    places = selectors.places_for_session(session).filter(state=Place.State.CONFIRMED)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="register-{session.date:%Y-%m-%d}-{session.pk}.csv"'
+    response.write("\ufeff")  # so that spreadsheet programs read the names as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["Course", "Date", "Venue", "School", "URN", "Name", "Email", "Attendance"])
+    for place in places:
+        writer.writerow(
+            [
+                str(session.course),
+                f"{session.date:%Y-%m-%d}",
+                session.venue,
+                place.booking.school.name,
+                place.booking.school.urn,
+                _csv_safe(place.staff_name),
+                _csv_safe(place.staff_email),
+                place.get_attendance_display(),
+            ]
+        )
+    audit_record(
+        action=Action.DATA_EXPORTED, request=request, la=request.la, obj=session, detail={"register": session.pk}
+    )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Text a school typed must not run as a formula when the register opens in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _place_action(request, la_code, place_id, action, done: str):
+    place = selectors.get_place_for_user(request, place_id)
+    _require(request, "training.book", place.booking.school)
+    try:
+        action(actor=request.user, place=place, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done.format(name=place.staff_name))
+    return redirect("training:school", la_code, place.booking.school.urn)
+
+
+@require_POST
+def place_cancel(request, la_code, place_id):
+    return _place_action(request, la_code, place_id, services.place_cancel, "{name}'s place is cancelled.")
+
+
+@require_POST
+def offer_accept(request, la_code, place_id):
+    return _place_action(request, la_code, place_id, services.offer_accept, "{name} has the place.")
+
+
+@require_POST
+def offer_decline(request, la_code, place_id):
+    return _place_action(
+        request, la_code, place_id, services.offer_decline, "Offer declined; the place goes to the next school."
+    )
+
+
+@require_POST
+def place_decide(request, la_code, place_id):
+    _require(request, "training.manage_programme")
+    place = selectors.get_place_for_user(request, place_id)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        messages.error(request, "Choose to approve or refuse the place.")
+        return redirect("training:session", la_code, place.session_id)
+    approve = decision == "approve"
+    try:
+        services.place_decide(actor=request.user, place=place, approve=approve, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{place.staff_name}'s place is {'approved' if approve else 'not approved'}.")
+    return redirect("training:session", la_code, place.session_id)
+
+
+def place_impact(request, la_code, place_id):
+    """After the session the school records what changed, beside the improvements it expected."""
+    place = selectors.get_place_for_user(request, place_id)
+    _require(request, "training.book", place.booking.school)
+    form = ImpactForm(request.POST or None, initial={"impact": place.impact})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.impact_record(actor=request.user, place=place, impact=form.cleaned_data["impact"], request=request)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Saved. The school's SIP can see it.")
+            return redirect("training:school", la_code, place.booking.school.urn)
+    return render(request, "training/impact.html", {"place": place, "form": form})
+
+
+def take_up(request, la_code):
+    """Take-up by school and subject, session fill and waiting lists, for the LA."""
+    _require(request, "training.manage_programme")
+    year = year_from_request(request)
+    subjects, rows = selectors.take_up(request.la, year)
+    courses = selectors.programme(request.la, year)
+    sessions = [s for c in courses for s in c.sessions.all()]
+    return render(
+        request,
+        "training/take_up.html",
+        {
+            "subjects": subjects,
+            "rows": rows,
+            "sessions": sessions,
+            "year_label": academic_year_label(year),
+            "years": year_links(year, selectors.programme_years(request.la)),
+            "no_booking": [r for r in rows if len(r["gaps"]) == len(subjects)],
+        },
+    )
+
+
+def school_training(request, la_code, urn):
+    """A school's bookings and gaps: the head manages them; the SIP and the LA read them."""
+    school = get_school_for_user(request, urn)
+    _require(request, "training.view_school_training", school)
+    year = year_from_request(request)
+    return render(
+        request,
+        "training/school.html",
+        {
+            "school": school,
+            "year_label": academic_year_label(year),
+            "years": year_links(year, selectors.programme_years(request.la)),
+            "is_current": year == current_academic_year(),
+            "can_book": request.user.has_perm("training.book", school),
+            "questions": SENIOR_LEADER_QUESTIONS,
+            **selectors.school_training(school, year),
+        },
+    )
