@@ -154,6 +154,8 @@ class School(models.Model):
     )
     gaining_ground_left = models.PositiveSmallIntegerField("left Gaining Ground", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Digest of the GIAS row this record was last imported from (see gias.row_fingerprint).
+    gias_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = ScopedManager(la="la", _manager_class=SchoolManager)
 
@@ -182,6 +184,13 @@ class School(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Saved whole (the admin, the demo): the record may differ from its last GIAS row, so the
+        # next import reads that row in full. Imports write in bulk, without save().
+        if kwargs.get("update_fields") is None:
+            self.gias_fingerprint = ""
+        super().save(*args, **kwargs)
 
     @property
     def in_gaining_ground(self) -> bool:
