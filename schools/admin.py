@@ -56,8 +56,8 @@ class RegisterSourceAdmin(admin.ModelAdmin):
     """One row: the extract URL of the nightly refresh, and how the last attempt went."""
 
     list_display = ("extract_url", "last_attempt_at", "last_success_at", "last_problem")
-    fields = ("extract_url", "last_attempt_at", "last_success_at", "last_problem", "last_import")
-    readonly_fields = ("last_attempt_at", "last_success_at", "last_problem", "last_import")
+    fields = ("extract_url", "last_attempt_at", "last_success_at", "last_problem", "last_import_id")
+    readonly_fields = ("last_attempt_at", "last_success_at", "last_problem", "last_import_id")
 
     def has_add_permission(self, request):
         return not RegisterSource.objects.exists()

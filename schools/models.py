@@ -519,13 +519,21 @@ class RegisterSource(models.Model):
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_problem = models.TextField(blank=True, help_text="Why the last attempt left the register unchanged.")
-    last_import = models.ForeignKey(DataImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # An id, not a foreign key: a key to DataImport would make this national setting look like
+    # tenant data (DataImport belongs to an LA, or to none for a national import).
+    last_import_id = models.PositiveIntegerField("last import", null=True, blank=True)
 
     class Meta:
         verbose_name = "register source"
 
     def __str__(self) -> str:
         return self.extract_url or "No extract URL set"
+
+    @property
+    def last_import(self) -> DataImport | None:
+        if self.last_import_id is None:
+            return None
+        return DataImport.objects.with_scopes_disabled().filter(pk=self.last_import_id).first()
 
     @classmethod
     def load(cls) -> "RegisterSource":

@@ -81,7 +81,7 @@ def register_refresh() -> DataImport | None:
             data_import.file.save(name, File(buffer), save=False)
             data_import.save()
     data_import = run_job(DataImport, data_import.pk, import_in_scope)
-    source.last_import = data_import
+    source.last_import_id = data_import.pk
     if data_import.state == DataImport.State.DONE:
         source.last_success_at = timezone.now()
         source.last_problem = ""

@@ -213,4 +213,4 @@ def test_the_demo_shows_a_converted_school_with_its_predecessors_history(client,
     client.force_login(admin)
     page = client.get(reverse("schools:detail", args=["926", "149901"])).content.decode()
     assert "Sheringham Shore High School" in page and "(predecessor)" in page and "Confirmed" in page
-    assert "Holt Road, Upper Sheringham, Sheringham, Norfolk, NR26 8ND" in page
+    assert "Weybourne Road, Upper Sheringham, Sheringham, Norfolk, NR26 8HF" in page

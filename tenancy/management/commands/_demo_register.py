@@ -39,7 +39,7 @@ def seed_conversion() -> None:
         "statutory_high_age": 16,
         "number_of_pupils": 640,
         "percentage_fsm": 36,
-        "street": "Holt Road",
+        "street": "Holt Road",  # the academy has its own site: see below
         "locality": "Upper Sheringham",
         "address3": "Sheringham",
         "town": "",
@@ -67,6 +67,9 @@ def seed_conversion() -> None:
         defaults={
             **common,
             "name": "Sheringham Shore Academy",
+            "street": "Weybourne Road",
+            "postcode": "NR26 8HF",
+            "headteacher_name": "Mr Daniel Reeve",
             "establishment_number": "4200",
             "establishment_type": "Academy converter",
             "trust_name": "North Norfolk Coast Trust",

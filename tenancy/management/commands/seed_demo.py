@@ -244,7 +244,7 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(user=person, role=role, national_body=body, defaults={"region": region})
             logins.append((email, f"{role.label}{', ' + region.label if region else ''}"))
         logins.append((multi.email, "SIP in Barnet (302) and Norfolk (926)"))
+        seed_conversion()
         seed_reports()
         seed_training(year)
-        seed_conversion()
         return logins
