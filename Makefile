@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test bench install system-packages python-packages assets lint clean
+.PHONY: demo demo-at test bench install system-packages python-packages assets lint clean
 
 # Links in emails point at this server. DEBUG is off so visitors see the portal's own error
 # pages, not Django's debug pages (static files still come from the source folders).
@@ -20,6 +20,18 @@ demo: install
 	@echo "SIP Portal is starting at http://$(HOST):$(PORT)/ (Ctrl+C stops it). Links in emails use $$SITE_URL."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The demo as it would be on another day, to try dated work such as the turn of the year:
+# `make demo-at DATE=2027-07-15` (from 1 July the LA administrator is asked to prepare 2027/28).
+demo-at: export SITE_URL ?= http://$(HOST):$(PORT)
+demo-at: export DEBUG := false
+demo-at: install
+	@test -n "$(DATE)" || { echo "Say the day: make demo-at DATE=2027-07-15"; exit 2; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python scripts/at_date.py $(DATE) seed_demo
+	@echo ""
+	@echo "SIP Portal is starting at http://$(HOST):$(PORT)/ as on $(DATE) (Ctrl+C stops it)."
+	$(BIN)/python scripts/at_date.py $(DATE) runserver --noreload $(HOST):$(PORT)
+
 test: install
 	$(BIN)/pytest
 
@@ -28,6 +40,7 @@ bench: install
 	cd bench && ../$(BIN)/python bench_school_list.py
 	cd bench && ../$(BIN)/python bench_gias_import.py
 	cd bench && ../$(BIN)/python bench_national_register.py
+	cd bench && ../$(BIN)/python bench_matching.py
 	cd bench && ../$(BIN)/python bench_reports.py
 
 install: system-packages python-packages assets
@@ -53,7 +66,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-static/govuk/sip-portal.css: node_modules/.installed assets/build.mjs assets/scss/main.scss
+static/govuk/sip-portal.css: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss)
 	npm run --silent build
 
 lint: python-packages

@@ -21,11 +21,13 @@ class Role(models.TextChoices):
     SSAT = "ssat", "SSAT staff"
     NATIONAL_COLLEGE = "national-college", "National College staff"
     NS_ADVISER = "ns-adviser", "National Strategies adviser"
+    CONSULTANT_HEAD = "consultant-head", "SSAT consultant head"
+    PARTNERSHIP_COORDINATOR = "coordinator", "Regional partnership coordinator"
 
 
 LA_ROLES = (Role.LA_ADMIN, Role.SIP)
 SCHOOL_ROLES = (Role.HEADTEACHER, Role.GOVERNOR, Role.PARTNER_HEAD)
-NATIONAL_ROLES = (Role.SSAT, Role.NATIONAL_COLLEGE, Role.NS_ADVISER)
+NATIONAL_ROLES = (Role.SSAT, Role.NATIONAL_COLLEGE, Role.NS_ADVISER, Role.CONSULTANT_HEAD, Role.PARTNERSHIP_COORDINATOR)
 # Roles an LA administrator may invite people to.
 INVITABLE_ROLES = LA_ROLES + SCHOOL_ROLES
 

@@ -8,5 +8,9 @@ urlpatterns = [
     path("<slug:body>/", login_required(views.national_home), name="home"),
     path("<slug:body>/profiles/", login_required(views.profiles), name="profiles"),
     path("<slug:body>/profiles/<int:profile_id>/", login_required(views.profile), name="profile"),
+    path("<slug:body>/register/", login_required(views.register), name="register"),
+    path("<slug:body>/register/add/", login_required(views.register_edit), name="register-add"),
+    path("<slug:body>/register/<int:register_id>/", login_required(views.register_edit), name="register-edit"),
+    path("<slug:body>/partnerships/", login_required(views.partnerships), name="partnerships"),
     path("<slug:body>/reports/", include("reports.national_urls")),
 ]

@@ -1,5 +1,8 @@
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django_scopes import scopes_disabled
 
 from accounts.access import memberships_of
 from accounts.models import NATIONAL_ROLES, Role
@@ -44,6 +47,8 @@ def _matching_membership(request, body):
 
 
 def profiles(request, body):
+    from partnerships.selectors import open_proposal_state
+
     membership = _matching_membership(request, body)
     year = year_from_request(request)
     return render(
@@ -51,16 +56,60 @@ def profiles(request, body):
         "national/profiles.html",
         {
             "membership": membership,
-            "profiles": profiles_for_matching(membership, year),
+            "profiles": profiles_for_matching(membership, year).annotate(match_state=open_proposal_state()),
             "year_label": academic_year_label(year),
             "years": year_links(year, matching_years(membership)),
         },
     )
 
 
+# How many eligible candidates the page lists, and how many excluded ones with their reasons.
+SHOWN_CANDIDATES = 10
+SHOWN_EXCLUDED = 25
+
+
 def profile(request, body, profile_id):
+    """A submitted Form 1 with its ranked candidates; staff choose one and propose it."""
+    from partnerships import services as partnership_services
+    from partnerships.forms import ProposeForm
+    from partnerships.matching import PART_LABELS, WEIGHTS
+    from partnerships.selectors import proposals_of, proposed_school_named, ranked_candidates
+
     membership = _matching_membership(request, body)
     found = get_object_or_404(profiles_for_matching(membership), pk=profile_id)
+    candidates = ranked_candidates(found)
+    eligible = [c for c in candidates if not c.excluded]
+    excluded = [c for c in candidates if c.excluded]
+    shown = eligible[:SHOWN_CANDIDATES]
+    proposed = next((c for c in candidates if c.proposed_by_head), None)
+    if proposed is not None and not proposed.excluded and proposed not in shown:
+        shown.append(proposed)
+    history = proposals_of(found)
+    open_proposal = next((p for p in history if p.state in ("proposed", "accepted")), None)
+    form = ProposeForm(request.POST or None, candidates=shown)
+    if request.method == "POST" and open_proposal is None and form.is_valid():
+        try:
+            values = dict(form.cleaned_data)
+            partnership_services.match_propose(
+                actor=request.user,
+                profile=found,
+                body=membership.national_body,
+                request=request,
+                partner_school_id=values.pop("partner_school"),
+                **values,
+            )
+        except partnership_services.PartnershipError as error:
+            from sipportal.forms import add_domain_error
+
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Proposed. The partner school's headteacher has been asked to accept.")
+            return redirect("national:profile", body, found.pk)
+    reasons: dict = {}
+    for c in excluded:
+        for reason in c.exclusions:
+            key = reason.split(":")[0].split(" (")[0].rstrip(".")
+            reasons[key] = reasons.get(key, 0) + 1
     return render(
         request,
         "national/profile.html",
@@ -68,5 +117,89 @@ def profile(request, body, profile_id):
             "membership": membership,
             "profile": found,
             "priorities": priorities_of_profile_for_matching(membership, found),
+            "candidates": shown,
+            "excluded": excluded[:SHOWN_EXCLUDED],
+            "excluded_more": max(0, len(excluded) - SHOWN_EXCLUDED),
+            "excluded_reasons": sorted(reasons.items()),
+            "eligible_count": len(eligible),
+            "proposed": proposed,
+            "proposed_school": proposed_school_named(found) if proposed is None else None,
+            "weights": [(PART_LABELS[k], w) for k, w in WEIGHTS.items()],
+            "history": history,
+            "open_proposal": open_proposal,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def register(request, body):
+    """The register of supporting schools, in every LA."""
+    from partnerships.selectors import register_for_matching
+
+    membership = _matching_membership(request, body)
+    return render(request, "national/register.html", {"membership": membership, "register": register_for_matching()})
+
+
+def register_edit(request, body, register_id=None):
+    from partnerships.forms import RegisterForm
+    from partnerships.models import SupportingSchool
+    from partnerships.services import PartnershipError, supporting_school_save
+    from schools.models import School
+
+    membership = _matching_membership(request, body)
+    with scopes_disabled():
+        instance = (
+            get_object_or_404(SupportingSchool.objects.select_related("school"), pk=register_id)
+            if register_id
+            else None
+        )
+        form = RegisterForm(request.POST or None, instance=instance)
+        if request.method == "POST" and form.is_valid():
+            register = form.save(commit=False)
+            if instance is None:
+                school = School.objects.filter(urn=form.cleaned_data["urn"]).first()
+                if school is None:
+                    form.add_error("urn", "No school has this URN in the register of schools.")
+                elif SupportingSchool.objects.filter(school=school).exists():
+                    form.add_error("urn", f"{school.name} is already on the register.")
+                else:
+                    register.school = school
+            if not form.errors:
+                try:
+                    supporting_school_save(actor=request.user, register=register, request=request)
+                except PartnershipError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(request, f"Saved {register.school.name}.")
+                    return redirect("national:register", body)
+        return render(
+            request,
+            "form_page.html",
+            {
+                "form": form,
+                "page_title": f"{instance.school.name} on the register" if instance else "Add a supporting school",
+                "caption": membership.national_body.name,
+                "back_url": reverse("national:register", args=[body]),
+                "button": "Save",
+            },
+            status=400 if form.errors else 200,
+        )
+
+
+def partnerships(request, body):
+    """Every partnership of the LAs this body serves, with Form 2's state and the days used."""
+    from partnerships.selectors import partnerships_for_body
+
+    membership = _matching_membership(request, body)
+    year = year_from_request(request)
+    return render(
+        request,
+        "national/partnerships.html",
+        {
+            "membership": membership,
+            "partnerships": partnerships_for_body(body, year),
+            "year_label": academic_year_label(year),
+            "years": year_links(year, []),
         },
     )

@@ -5,7 +5,6 @@ for a small LA and a county. Nothing here writes.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -15,23 +14,11 @@ from accounts.models import Role
 from caseload.models import SipAssignment
 from priorities.models import PriorityProfile, ProfileEvent
 from schools.models import School, Status
+from sipportal.todo import Todo, counted
 from tenancy.academic_year import academic_year_label, current_academic_year
 from training import selectors as training_todo
 from visits.models import NextStep, Visit
 from visits.selectors import next_year_to_prepare
-
-
-@dataclass(frozen=True)
-class Todo:
-    text: str
-    href: str
-    detail: str = ""
-    urgent: bool = False
-
-
-def _count(n: int, one: str, many: str) -> str:
-    """'1 school has' or '3 schools have'."""
-    return f"{n} {one if n == 1 else many}"
 
 
 def _profile_check(school, profile) -> str:
@@ -52,6 +39,7 @@ def todo_for_sip(request) -> list[Todo]:
             school_id__in=school_ids, academic_year=current_academic_year(), state=PriorityProfile.State.WITH_SIP
         ).select_related("school", "school__la")
     ]
+    items += _form2_for_sip(school_ids)
     overdue = (
         School.objects.filter(pk__in=school_ids)
         .annotate(
@@ -70,7 +58,7 @@ def todo_for_sip(request) -> list[Todo]:
     )
     items += [
         Todo(
-            f"{_count(s.overdue, 'overdue next step', 'overdue next steps')} at {s.name}",
+            f"{counted(s.overdue, 'overdue next step', 'overdue next steps')} at {s.name}",
             reverse("visits:list", args=[s.la.code, s.urn]),
             urgent=True,
         )
@@ -91,6 +79,23 @@ def todo_for_sip(request) -> list[Todo]:
         for v in unfinished
     ]
     return items
+
+
+def _form2_for_sip(school_ids) -> list[Todo]:
+    """Partnership plans (Form 2) agreed at the meeting and waiting for the SIP (one query)."""
+    from partnerships.models import Form2
+
+    plans = Form2.objects.filter(
+        partnership__school_id__in=school_ids, state__in=(Form2.State.AGREED, Form2.State.APPROVED)
+    ).select_related("partnership__school")
+    return [
+        Todo(
+            f"Form 2 of {p.partnership.school.name} is waiting for you to "
+            f"{'approve' if p.state == Form2.State.AGREED else 'submit'} it",
+            reverse("partnerships:detail", args=[p.partnership_id]),
+        )
+        for p in plans
+    ]
 
 
 def todo_for_head(request) -> list[Todo]:
@@ -146,7 +151,7 @@ def todo_for_head(request) -> list[Todo]:
             n = by_school[school.pk]
             items.append(
                 Todo(
-                    f"{_count(n, 'next step agreed with your SIP is', 'next steps agreed with your SIP are')} overdue",
+                    f"{counted(n, 'next step agreed with your SIP is', 'next steps agreed with your SIP are')} overdue",
                     reverse("visits:list", args=[school.la.code, school.urn]),
                     urgent=True,
                 )
@@ -170,7 +175,7 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
     if without_sip:
         items.append(
             Todo(
-                f"{_count(without_sip, 'school has', 'schools have')} no SIP for {academic_year_label(year)}",
+                f"{counted(without_sip, 'school has', 'schools have')} no SIP for {academic_year_label(year)}",
                 reverse("visits:assign", args=[la.code]),
                 urgent=True,
             )
@@ -179,7 +184,7 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
     if no_profile:
         items.append(
             Todo(
-                f"{_count(no_profile, 'Gaining Ground school has', 'Gaining Ground schools have')} not started "
+                f"{counted(no_profile, 'Gaining Ground school has', 'Gaining Ground schools have')} not started "
                 f"Form 1 for {academic_year_label(year)}",
                 reverse("schools:list", args=[la.code]) + "?gaining_ground=yes",
             )
@@ -203,7 +208,7 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
         items.append(
             Todo(
                 f"Prepare {academic_year_label(next_year)}: confirm next year's SIP for "
-                f"{_count(unassigned, 'school', 'schools')} before 1 September",
+                f"{counted(unassigned, 'school', 'schools')} before 1 September",
                 reverse("visits:prepare", args=[la.code]),
                 urgent=True,
             )

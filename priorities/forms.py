@@ -77,12 +77,19 @@ class PartnershipsForm(LockedForm, forms.ModelForm):
 
 class ProfilePriorityForm(RowForm):
     clear_hint = "clear this priority"
+    optional_fields = ("outline",)
 
     priority = forms.CharField(label="Priority", max_length=200, required=False)
     key_focus_areas = forms.CharField(label="Key focus areas", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     starts_on = GovukMonthYearField(label="Start", help_text="For example, 9 2026", required=False)
     # The end month counts in full: "to July 2027" runs to 31 July.
     ends_on = GovukMonthYearField(label="End", help_text="For example, 7 2027", end_of_month=True, required=False)
+    outline = forms.CharField(
+        label="Outline of how the school intends to tackle it",
+        help_text="For the three most important issues; the matching body reads it.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -235,6 +235,7 @@ class ProfilePriority(models.Model):
     starts_on = models.DateField("start")
     ends_on = models.DateField("end")
     most_important = models.BooleanField("one of the three most important issues", default=False)
+    outline = models.TextField("outline of how the school intends to tackle it", blank=True)
     from_last_year = models.BooleanField(default=False)
 
     objects = ScopedManager(la="profile__school__la")

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from sipportal.todo import Todo, counted
 from visits.models import Visit
 
 from .models import Audience, RenderedDocument, Report
@@ -129,7 +130,6 @@ def report_todos(request) -> list:
     from django.urls import reverse
 
     from accounts.models import Role
-    from overview.selectors import Todo, _count
 
     access, items = request.access, []
     if access.is_la_admin:
@@ -137,7 +137,7 @@ def report_todos(request) -> list:
         if overdue:
             items.append(
                 Todo(
-                    f"{_count(overdue, 'school has a report', 'schools have reports')} overdue after a visit",
+                    f"{counted(overdue, 'school has a report', 'schools have reports')} overdue after a visit",
                     reverse("reports:la", args=[request.la.code]),
                     urgent=True,
                 )

@@ -53,6 +53,7 @@ class GainingGroundForm(GovukFormMixin, forms.Form):
         max_value=2100,
         help_text="Leave empty while it is still in the programme.",
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     gaining_ground_left.error_name = "the year it left"
 
 

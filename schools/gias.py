@@ -73,6 +73,8 @@ FIELDS = (
     "town",
     "county",
     "postcode",
+    "easting",
+    "northing",
     "headteacher_name",
     "ofsted_rating",
     "trust_name",
@@ -93,6 +95,8 @@ OPTIONAL = {
     "Town": "town",
     "County (name)": "county",
     "Postcode": "postcode",
+    "Easting": "easting",
+    "Northing": "northing",
     "OfstedRating (name)": "ofsted_rating",
     "Trusts (name)": "trust_name",
     "OpenDate": "opened_on",
@@ -304,6 +308,12 @@ DATE_YEARS = (1800, 2100)
 
 def _convert(name: str, raw: str):
     """The field's value from the cell, or ValueError with what a person should fix."""
+    if name in ("easting", "northing"):
+        if raw in ("", "SUPP", "NA", "NE", "0"):
+            return None
+        if not re.fullmatch(r"[0-9]{1,7}", raw) or int(raw) > 1_300_000:
+            raise ValueError("Enter a British National Grid coordinate in metres, like 623400.")
+        return int(raw)
     if name in WHOLE_NUMBER_RANGES:
         if raw == "":
             return None

@@ -144,6 +144,9 @@ class School(models.Model):
     town = models.CharField(max_length=100, blank=True)
     county = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    # British National Grid metres, from GIAS; partner matching measures distance with them.
+    easting = models.PositiveIntegerField(null=True, blank=True)
+    northing = models.PositiveIntegerField(null=True, blank=True)
     headteacher_name = models.CharField(max_length=200, blank=True)
     ofsted_rating = models.CharField(max_length=30, choices=OfstedRating.choices, blank=True)
     trust_name = models.CharField("trust", max_length=200, blank=True)
@@ -153,6 +156,8 @@ class School(models.Model):
         "joined Gaining Ground", null=True, blank=True, help_text="Academic year it joined, e.g. 2026 for 2026/27."
     )
     gaining_ground_left = models.PositiveSmallIntegerField("left Gaining Ground", null=True, blank=True)
+    # Bumped by edits people make in the portal (Gaining Ground membership), so a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     # Digest of the GIAS row this record was last imported from (see gias.row_fingerprint).
     gias_fingerprint = models.CharField(max_length=32, blank=True, editable=False)

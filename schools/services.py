@@ -8,6 +8,7 @@ from django_scopes import scopes_disabled
 from audit.models import Action
 from audit.services import audit_record, field_changes, snapshot
 from jobs.runner import job_enqueue
+from sipportal.conflicts import check_version
 from sipportal.errors import DomainError
 from tenancy.academic_year import current_academic_year
 
@@ -52,8 +53,12 @@ def data_import_run(*, data_import: DataImport) -> DataImport:
 
 
 @transaction.atomic
-def school_set_gaining_ground(*, actor, school: School, joined: int | None, left: int | None, request=None) -> School:
-    """Record when a school joined (and left) Gaining Ground."""
+def school_set_gaining_ground(
+    *, actor, school: School, joined: int | None, left: int | None, version: int | None, request=None
+) -> School:
+    """Record when a school joined (and left) Gaining Ground; a stale version is refused, never overwritten."""
+    school = School.objects.select_for_update().select_related("la").get(pk=school.pk)
+    check_version(saved=school.version, sent=version, what="this school's Gaining Ground membership")
     if left is not None and joined is None:
         raise SchoolsError("Enter the year it joined before the year it left.", field="gaining_ground_joined")
     if left is not None and left < joined:
@@ -61,8 +66,9 @@ def school_set_gaining_ground(*, actor, school: School, joined: int | None, left
     before = {"joined": school.gaining_ground_joined, "left": school.gaining_ground_left}
     shown_before = snapshot(school, ["gaining_ground_joined", "gaining_ground_left"])
     school.gaining_ground_joined, school.gaining_ground_left = joined, left
+    school.version += 1
     school.full_clean()
-    school.save(update_fields=["gaining_ground_joined", "gaining_ground_left", "updated_at"])
+    school.save(update_fields=["gaining_ground_joined", "gaining_ground_left", "version", "updated_at"])
     audit_record(
         action=Action.SCHOOL_CHANGED,
         actor=actor,

@@ -12,7 +12,6 @@ school_patterns = [
     path("results/<int:year>/", views.results_edit, name="results"),
     path("eligibility/<int:number>/", views.eligibility_edit, name="eligibility"),
     path("priorities/", include("priorities.urls")),
-    path("partnership/", include("partnerships.urls")),
     path("reports/", include("reports.urls")),
 ]
 

@@ -10,6 +10,7 @@ from audit.models import Action
 from audit.services import audit_record
 from caseload.models import SipAssignment
 from jobs.status import background_is_up, background_status
+from sipportal.conflicts import Conflict, VersionConflict
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error
 from sipportal.streaming import csv_download
@@ -21,7 +22,7 @@ from .eligibility import suggest
 from .filters import SchoolFilter
 from .forms import EligibilityForm, GainingGroundForm, ResultsForm, UploadForm
 from .imports import progress_of, spreadsheet_safe
-from .models import DataImport, EligibilityAssessment, EligibilityCriterion, NationalAverage, PupilGroup
+from .models import DataImport, EligibilityAssessment, EligibilityCriterion, NationalAverage, PupilGroup, School
 from .results_csv import COLUMNS as RESULTS_COLUMNS
 from .selectors import (
     get_link_for_confirming,
@@ -208,8 +209,10 @@ def gaining_ground_edit(request, la_code, urn):
         initial={
             "gaining_ground_joined": school.gaining_ground_joined,
             "gaining_ground_left": school.gaining_ground_left,
+            "version": school.version,
         },
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.school_set_gaining_ground(
@@ -217,14 +220,18 @@ def gaining_ground_edit(request, la_code, urn):
                 school=school,
                 joined=form.cleaned_data["gaining_ground_joined"],
                 left=form.cleaned_data["gaining_ground_left"],
+                version=form.cleaned_data["version"],
                 request=request,
             )
+        except VersionConflict as error:
+            saved = School.objects.get(pk=school.pk)
+            conflict = Conflict.for_form(form, saved, error=error, version=saved.version)
         except DomainError as error:
             add_domain_error(form, error)
         else:
             messages.success(request, f"Gaining Ground membership of {school.name} saved.")
             return redirect("schools:detail", la_code, urn)
-    return render(request, "schools/gaining_ground_edit.html", {"school": school, "form": form})
+    return render(request, "schools/gaining_ground_edit.html", {"school": school, "form": form, "conflict": conflict})
 
 
 def results_edit(request, la_code, urn, year):

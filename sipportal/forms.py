@@ -144,6 +144,7 @@ class RowForm(GovukFormMixin, forms.Form):
     """A repeatable row: empty rows are ignored, half-filled ones are errors."""
 
     clear_hint = "clear the row"
+    optional_fields: tuple[str, ...] = ()
 
     def is_empty(self) -> bool:
         return not any(self.cleaned_data.get(name) not in (None, "") for name in self.fields)
@@ -152,7 +153,7 @@ class RowForm(GovukFormMixin, forms.Form):
         cleaned = super().clean()
         if not self.is_empty():
             for name, field in self.fields.items():
-                if cleaned.get(name) in (None, "") and name not in self.errors:
+                if cleaned.get(name) in (None, "") and name not in self.errors and name not in self.optional_fields:
                     what = label_in_sentence(field.label or pretty_name(name))
                     self.add_error(name, f"Enter the {what}, or {self.clear_hint}.")
         return cleaned

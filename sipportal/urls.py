@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import people_urls
+from partnerships.urls import la_urlpatterns as gaining_ground_urls
 
 from . import views
 
@@ -13,6 +14,7 @@ la_patterns = [
     path("", include("visits.urls")),
     path("reports/", include("reports.la_urls")),
     path("audit/", include("audit.urls")),
+    path("gaining-ground/", include((gaining_ground_urls, "gaining_ground"))),
     path("training/", include("training.urls")),
 ]
 
@@ -21,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("la/<str:la_code>/", include(la_patterns)),
     path("national/", include("national.urls")),
+    path("partnerships/", include("partnerships.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health-live"),

@@ -16,6 +16,8 @@ logger = logging.getLogger(__name__)
 
 def home_url(membership) -> str:
     """Where a membership's work starts."""
+    if membership.role in (Role.PARTNER_HEAD, Role.CONSULTANT_HEAD, Role.PARTNERSHIP_COORDINATOR):
+        return reverse("partnerships:mine")
     if membership.role in NATIONAL_ROLES:
         return reverse("national:home", args=[membership.national_body.kind])
     if membership.role == Role.GOVERNOR:

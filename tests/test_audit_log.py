@@ -163,7 +163,7 @@ def test_a_role_change_and_a_register_edit_say_what_changed(client, world):
     )
     client.post(
         reverse("schools:gaining-ground", args=["926", world.a.school.urn]),
-        {"gaining_ground_joined": "2025", "gaining_ground_left": "2026"},
+        {"gaining_ground_joined": "2025", "gaining_ground_left": "2026", "version": "1"},
     )
     page = client.get(LOG).content.decode()
     assert "Role: Headteacher → Governor" in page

@@ -96,6 +96,8 @@ ACCESS = {
     "schools/<str:urn>/visits/<int:visit_id>/record/": (403, 200, 404, 404),
     "schools/<str:urn>/visits/<int:visit_id>/finalise/": (403, 200, 404, 404),
     "audit/": (200, 403, 403, 403),
+    "gaining-ground/ledger/": (200, 403, 403, 403),
+    "gaining-ground/ledger.csv": (200, 403, 403, 403),
     # The sample report is issued, with its PDFs rendered; the sample PDF is the governors'.
     "schools/<str:urn>/reports/": (200, 200, 200, 200),
     "schools/<str:urn>/reports/new/": (403, 200, 403, 403),
@@ -235,17 +237,19 @@ def test_every_url_is_walked_or_listed_as_public():
     unlisted = [
         route
         for route, admin in all_routes()
-        if not admin and not route.startswith(("la/<str:la_code>/", "national/")) and route not in PUBLIC_ROUTES
+        if not admin
+        and not route.startswith(("la/<str:la_code>/", "national/", "partnerships/"))
+        and route not in PUBLIC_ROUTES
     ]
     assert unlisted == [], f"add these to the walk or to PUBLIC_ROUTES with a reason: {unlisted}"
     assert set(PUBLIC_ROUTES) <= {route for route, _ in all_routes()}, "PUBLIC_ROUTES lists a route that is gone"
 
 
 def test_every_url_parameter_has_a_sample(world):
-    samples = samples_for(world.a, world) | national_samples(world)
+    samples = samples_for(world.a, world) | national_samples(world) | partnership_samples(world)[0]
     missing = {
         route: [p for p in PARAMETER.findall(route) if p not in samples]
-        for route in tenant_routes() + national_routes()
+        for route in tenant_routes() + national_routes() + partnership_routes()
     }
     missing = {route: params for route, params in missing.items() if params}
     assert missing == {}, f"give these URL parameters a sample in samples_for(): {missing}"
@@ -307,7 +311,10 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_tenant_page(client, w
 
 
 def national_samples(world) -> dict:
-    """A profile submitted to SSAT by a school of the first LA (Norfolk: no Challenge area)."""
+    """A profile submitted to SSAT by a school of the first LA (Norfolk: no Challenge area), and a
+    school on the register of supporting schools."""
+    from partnerships.models import SupportingSchool
+
     with scopes_disabled():
         profile = ProfileFactory(
             school=world.a.school,
@@ -316,9 +323,98 @@ def national_samples(world) -> dict:
             submitted_at=timezone.now(),
             version_number=2,
         )
+        register = SupportingSchool.objects.create(school=world.b.other_school, strengths=["maths"])
         report, _ = issued_report_sample(world.a)
         document = report.documents.get(audience="ssat")
-    return {"body": "ssat", "profile_id": profile.pk, "document_id": document.pk}
+    return {"body": "ssat", "profile_id": profile.pk, "register_id": register.pk, "document_id": document.pk}
+
+
+def partnership_routes():
+    return [r for r, admin in all_routes() if r.startswith("partnerships/")]
+
+
+def partnership_samples(world) -> tuple[dict, dict]:
+    """A partnership of Norfolk's school with a partner school in Suffolk (another LA), its draft
+    Form 2, and the people: Norfolk's roles, the partner head, SSAT, and Barnet's head."""
+    from partnerships import services
+
+    from .partnership_world import build_match
+
+    match = build_match(world)
+    with scopes_disabled():
+        proposal = services.match_propose(
+            actor=world.ssat,
+            profile=match.profile,
+            body=NationalBody.objects.get(kind="ssat"),
+            partner_school_id=match.best.pk,
+            capacity_confirmed=True,
+            la_consulted=True,
+        )
+        partnership = services.proposal_respond(actor=match.partner_head, proposal=proposal, accept=True)
+        plan = partnership.plans.get()
+        area = plan.focus_areas.first()
+    samples = {
+        "partnership_id": partnership.pk,
+        "plan_id": plan.pk,
+        "focus_area_id": area.pk,
+        "proposal_id": proposal.pk,
+    }
+    people = world.a.people | {"partner_head": match.partner_head, "ssat": world.ssat, "other_la_head": world.b.head}
+    return samples, people
+
+
+PARTNERSHIP_ROLES = ("la_admin", "sip", "head", "governor", "partner_head", "ssat", "other_la_head")
+# What each person gets from a GET of each partnership page, with a draft Form 2: the chair of
+# governors and the LA read the plan only once submitted, so its pages are not theirs to know of.
+PARTNERSHIP_ACCESS = {
+    "partnerships/": (200, 200, 200, 200, 200, 200, 200),
+    "partnerships/proposals/<int:proposal_id>/": (404, 404, 404, 404, 200, 404, 404),
+    "partnerships/<int:partnership_id>/": (200, 200, 200, 200, 200, 200, 404),
+    "partnerships/<int:partnership_id>/assign/": (403, 403, 403, 403, 403, 200, 404),
+    "partnerships/<int:partnership_id>/notes/new/": (403, 403, 403, 403, 403, 200, 404),
+    "partnerships/<int:partnership_id>/ledger/": (200, 200, 200, 200, 200, 200, 404),
+    "partnerships/<int:partnership_id>/form2/<int:plan_id>/print/": (404, 200, 200, 404, 200, 200, 404),
+    "partnerships/<int:partnership_id>/form2/<int:plan_id>/details/": (404, 200, 200, 404, 200, 403, 404),
+    "partnerships/<int:partnership_id>/form2/<int:plan_id>/focus-areas/<int:focus_area_id>/": (
+        404,
+        200,
+        200,
+        404,
+        200,
+        403,
+        404,
+    ),
+    "partnerships/<int:partnership_id>/form2/<int:plan_id>/transition/": (405, 405, 405, 405, 405, 405, 404),
+    "partnerships/<int:partnership_id>/form2/<int:plan_id>/new-version/": (405, 405, 405, 405, 405, 405, 404),
+}
+
+
+def test_every_partnership_page_declares_what_each_person_gets():
+    assert sorted(set(partnership_routes()) ^ set(PARTNERSHIP_ACCESS)) == []
+
+
+def test_partnership_pages_answer_each_person_as_declared_across_two_las(client, world):
+    """The first data shared across LAs: the partner head (Suffolk) reaches the Norfolk
+    partnership's pages and nothing else of Norfolk; a head of another LA reaches none of it."""
+    samples, people = partnership_samples(world)
+    for route in partnership_routes():
+        url = fill(route, samples)
+        for role, person in people.items():
+            client.force_login(person)
+            expected = PARTNERSHIP_ACCESS[route][PARTNERSHIP_ROLES.index(role)]
+            assert client.get(url).status_code == expected, f"GET {url} as {role}"
+        client.logout()
+        assert client.get(url).status_code == 302, url
+
+
+def test_the_partner_head_of_another_la_gets_404_on_every_tenant_page_of_the_partnerships_la(client, world):
+    samples, people = partnership_samples(world)
+    tenant_samples = samples_for(world.a, world)
+    client.force_login(people["partner_head"])
+    for route in tenant_routes():
+        url = fill(route, tenant_samples)
+        assert client.get(url).status_code == 404, url
+        assert client.post(url).status_code == 404, url
 
 
 def test_national_pages_answer_404_to_la_roles_and_open_for_their_body(client, world):

@@ -1,12 +1,12 @@
 from django import forms
 
 from priorities.models import PlanAction, Priority
+from sipportal.dates import GovukDateField
 from sipportal.forms import GovukFormMixin, RowForm
 
 from .models import Course, Place, Session
 from .programme import SENIOR_LEADER_QUESTIONS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -19,6 +19,9 @@ class CourseForm(GovukFormMixin, forms.ModelForm):
 
 
 class SessionForm(GovukFormMixin, forms.ModelForm):
+    date = GovukDateField(label="Date", help_text="For example, 14 1 2027")
+    booking_deadline = GovukDateField(label="Booking deadline", help_text="The last day a school can book or cancel")
+
     class Meta:
         model = Session
         fields = [
@@ -31,7 +34,7 @@ class SessionForm(GovukFormMixin, forms.ModelForm):
             "booking_deadline",
             "target_group",
         ]
-        widgets = {"date": DATE, "booking_deadline": DATE, "starts_at": TIME, "ends_at": TIME}
+        widgets = {"starts_at": TIME, "ends_at": TIME}
 
 
 class StaffForm(RowForm):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from schools.models import School
+from sipportal.todo import Todo
 
 from .models import Booking, Course, Place, Session, Subject
 
@@ -151,8 +152,6 @@ def school_training(school, academic_year: int) -> dict:
 
 def todo_for_la_admin(request) -> list:
     """Places waiting for the LA's approval, and sessions below their minimum near the deadline."""
-    from overview.selectors import Todo
-
     today = timezone.localdate()
     la = request.la
     items = []
@@ -189,8 +188,6 @@ def todo_for_la_admin(request) -> list:
 
 def todo_for_head(request) -> list:
     """Freed places offered to the head's school, each held only for a while."""
-    from overview.selectors import Todo
-
     offers = Place.objects.filter(
         state=Place.State.OFFERED, booking__school_id__in=request.access.school_ids(Role.HEADTEACHER)
     ).select_related("session__course", "booking__school__la")

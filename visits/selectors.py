@@ -31,7 +31,13 @@ from audit.services import audit_record
 from priorities.models import Priority
 from schools.models import School, gaining_ground_q
 from schools.selectors import get_school_for_user
-from tenancy.academic_year import academic_year_label, current_academic_year, term_of, year_from_request
+from tenancy.academic_year import (
+    academic_year_label,
+    academic_year_of,
+    current_academic_year,
+    term_of,
+    year_from_request,
+)
 
 from .models import STANDARD_DAYS, NextStep, SipAssignment, Visit, standard_allocation
 
@@ -280,20 +286,16 @@ def next_year_to_prepare(la, today: datetime.date) -> tuple[int, int] | None:
 
     Call inside the LA's scope.
     """
-    year = current_academic_year_on(today) + 1
+    year = academic_year_of(today) + 1
     if not _in_preparation_window(today):
         return None
     unassigned = schools_without_sip(year).filter(la=la).count()
     return (year, unassigned) if unassigned else None
 
 
-def current_academic_year_on(today: datetime.date) -> int:
-    return today.year if today.month >= 9 else today.year - 1
-
-
 def can_prepare_year(year: int, today: datetime.date) -> bool:
     """Next year's caseload can be prepared from 1 July until it starts on 1 September."""
-    return year == current_academic_year_on(today) + 1 and _in_preparation_window(today)
+    return year == academic_year_of(today) + 1 and _in_preparation_window(today)
 
 
 def _in_preparation_window(today: datetime.date) -> bool:
@@ -452,7 +454,7 @@ def finalise_problems(visit: Visit) -> list[str]:
 
 def year_ending(today: datetime.date) -> int:
     """The academic year whose open steps are decided now: this one from 1 July, else the last."""
-    current = current_academic_year_on(today)
+    current = academic_year_of(today)
     return current if _in_preparation_window(today) else current - 1
 
 

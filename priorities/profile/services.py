@@ -396,6 +396,7 @@ def profile_new_version(*, actor, profile: PriorityProfile, request=None) -> Pri
                 starts_on=p.starts_on,
                 ends_on=p.ends_on,
                 most_important=p.most_important,
+                outline=p.outline,
             )
             for p in profile.priorities.all()
         ]

@@ -204,7 +204,13 @@ def _priority_rows_in_words(rows) -> list[str]:
 
 def _priorities_section(request, profile, back):
     saved_rows = [
-        {"priority": p.priority, "key_focus_areas": p.key_focus_areas, "starts_on": p.starts_on, "ends_on": p.ends_on}
+        {
+            "priority": p.priority,
+            "key_focus_areas": p.key_focus_areas,
+            "starts_on": p.starts_on,
+            "ends_on": p.ends_on,
+            "outline": p.outline,
+        }
         for p in profile.priorities.all()
     ]
     formset = ProfilePriorityFormSet(request.POST or None, prefix="priorities", initial=saved_rows)

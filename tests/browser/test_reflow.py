@@ -40,8 +40,12 @@ def pages_by_person(world) -> dict:
                 found.setdefault(person, []).append(url)
                 break
     national = national_samples(world)
+    client.force_login(world.ssat)
     for route in national_routes():
-        found.setdefault(world.ssat, []).append(fill(route, national))
+        url = fill(route, national)
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            found.setdefault(world.ssat, []).append(url)
     return found
 
 

@@ -16,6 +16,12 @@ from .test_journeys import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def fill_date(page, name: str, day: datetime.date) -> None:
+    """Type a date into the day, month and year boxes of a GOV.UK date input."""
+    for index, value in enumerate((day.day, day.month, day.year)):
+        page.locator(f"#id_{name}_{index}").fill(str(value))
+
+
 def test_the_la_adds_a_session_two_schools_book_and_a_cancelled_place_is_offered_to_the_waiting_school(page, world):
     with scopes_disabled():
         head2 = UserFactory(email="head2.926@example.org", full_name="Second Head")
@@ -30,10 +36,10 @@ def test_the_la_adds_a_session_two_schools_book_and_a_cancelled_place_is_offered
     assert_accessible(page)
     page.get_by_role("link", name="How to get more pupils from level 3 to level 5 in English, Part 1").click()
     page.get_by_role("button", name="Add a session").click()
-    page.get_by_label("Date").fill(day.isoformat())
+    fill_date(page, "date", day)
     page.get_by_label("Venue").fill("Norfolk Education Centre, Norwich")
     page.get_by_label("Places").fill("2")
-    page.get_by_label("Booking deadline").fill((day - datetime.timedelta(days=7)).isoformat())
+    fill_date(page, "booking_deadline", day - datetime.timedelta(days=7))
     page.get_by_label("Target group").fill("Teachers of pupils entering at level 3")
     assert_accessible(page)
     page.get_by_role("button", name="Save the session").click()

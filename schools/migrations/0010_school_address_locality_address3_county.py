@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0007_establishment_types'),
+        ('schools', '0009_school_version'),
     ]
 
     operations = [

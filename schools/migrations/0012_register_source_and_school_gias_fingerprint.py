@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0009_school_links_from_gias'),
+        ('schools', '0011_school_links_from_gias'),
     ]
 
     operations = [

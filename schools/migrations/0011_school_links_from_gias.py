@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0008_school_address_locality_address3_county'),
+        ('schools', '0010_school_address_locality_address3_county'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

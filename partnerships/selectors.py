@@ -1,0 +1,533 @@
+"""Reads for matching, partnerships, Form 2 and the support ledger.
+
+Two kinds of reader cross LA boundaries here, each through a named selector that says what it
+reads: the matching body (the register of supporting schools in any LA and their published
+data) and the people of a partnership who are not of its LA (the partner school's head, SSAT's
+consultant head and coordinator), who reach exactly one partnership and nothing else of its LA.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.http import Http404
+from django_scopes import scope, scopes_disabled
+
+from accounts.access import memberships_of
+from accounts.models import Role
+from audit.models import Action
+from audit.services import audit_record
+from schools.models import NationalAverage, PerformanceResult, PupilGroup, School, gaining_ground_q
+from tenancy.academic_year import academic_year_dates, current_academic_year, term_of
+
+from .matching import MatchingData, rank
+from .models import Form2, LedgerKind, LedgerLine, MatchProposal, Partnership, SupportingSchool
+
+RESULT_GROUPS = (PupilGroup.ALL, PupilGroup.FSM, PupilGroup.NON_FSM)
+
+
+# --- Form 1, as the matching body reads it -------------------------------------------------------
+
+
+def most_important_issues(profile) -> list:
+    """The profile's three most important issues (ProfilePriority rows) with their outlines."""
+    return [p for p in profile.priorities.all() if p.most_important]
+
+
+def issue_text(priority) -> str:
+    return "\n".join(part for part in (priority.priority, priority.key_focus_areas, priority.outline) if part)
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+def open_proposal_state():
+    """A subquery: the state of a profile's open (proposed or accepted) match, for queue pages."""
+    with scopes_disabled():
+        return Subquery(
+            MatchProposal.objects.filter(profile=OuterRef("pk"), state__in=["proposed", "accepted"]).values("state")[:1]
+        )
+
+
+def register_for_matching():
+    """The register of supporting schools in every LA, with each school's published record.
+
+    Read by the matching bodies only: the register and the school fields GIAS publishes.
+    """
+    with scopes_disabled():
+        return list(SupportingSchool.objects.select_related("school", "school__la").order_by("school__name"))
+
+
+@dataclass
+class CandidateSchool:
+    """The fields of a register school that ranking reads; plain values, so 3,500 load quickly."""
+
+    pk: int
+    urn: str
+    name: str
+    la_name: str
+    status: str
+    closed_on: object
+    gaining_ground_joined: int | None
+    gaining_ground_left: int | None
+    trust_name: str
+    easting: int | None
+    northing: int | None
+    percentage_fsm: Decimal | None
+    number_of_pupils: int | None
+    phase: str
+    ofsted_rating: str
+
+    @property
+    def in_gaining_ground(self) -> bool:
+        return School.in_gaining_ground_in(self, current_academic_year())  # the school's own rule
+
+    @property
+    def la(self):
+        return _LaName(self.la_name)
+
+
+@dataclass
+class _LaName:
+    name: str
+
+
+@dataclass
+class RegisterEntry:
+    pk: int
+    school_id: int
+    school: CandidateSchool
+    offering_support: bool
+    capacity: int
+    strengths: list
+    evidence: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+
+    def strength_labels(self) -> list[str]:
+        from .matching import STRENGTH_LABELS
+
+        return [STRENGTH_LABELS[code] for code in self.strengths if code in STRENGTH_LABELS]
+
+
+_SCHOOL_FIELDS = [f.name for f in CandidateSchool.__dataclass_fields__.values() if f.name not in ("pk", "la_name")]
+_REGISTER_FIELDS = ["offering_support", "capacity", "strengths", "evidence", "contact_name", "contact_email"]
+
+
+def register_entries() -> list[RegisterEntry]:
+    """The register as plain values for ranking (one query)."""
+    columns = ["pk", "school_id", "school__la__name", *(f"school__{f}" for f in _SCHOOL_FIELDS)]
+    columns += _REGISTER_FIELDS + ["contact_phone"]
+    with scopes_disabled():
+        rows = SupportingSchool.objects.order_by("school__name").values_list(*columns)
+    entries = []
+    for row in rows:
+        pk, school_id, la_name, *rest = row
+        school_values = dict(zip(_SCHOOL_FIELDS, rest[: len(_SCHOOL_FIELDS)], strict=True))
+        register_values = dict(zip([*_REGISTER_FIELDS, "contact_phone"], rest[len(_SCHOOL_FIELDS) :], strict=True))
+        school = CandidateSchool(pk=school_id, la_name=la_name, **school_values)
+        entries.append(RegisterEntry(pk=pk, school_id=school_id, school=school, **register_values))
+    return entries
+
+
+@dataclass
+class ResultRow:
+    five_ac_em: Decimal | None
+    progress_english: Decimal | None
+    progress_maths: Decimal | None
+
+
+def matching_data(profile) -> MatchingData:
+    """Everything `matching.rank` reads for one profile, in a fixed number of queries."""
+    school = profile.school
+    with scopes_disabled():
+        register = register_entries()
+        results_year = NationalAverage.objects.filter(group=PupilGroup.ALL).aggregate(y=Max("academic_year"))["y"]
+        measures = ("five_ac_em", "progress_english", "progress_maths")
+        national = {
+            group: ResultRow(*values)
+            for group, *values in NationalAverage.objects.filter(academic_year=results_year).values_list(
+                "group", *measures
+            )
+        }
+        results: dict = {}
+        rows = (
+            PerformanceResult.objects.filter(academic_year=results_year, group__in=RESULT_GROUPS)
+            .filter(Q(school__supporting__isnull=False) | Q(school=school))
+            .values_list("school_id", "group", *measures)
+        )
+        for school_id, group, *values in rows:
+            results.setdefault(school_id, {})[group] = ResultRow(*values)
+        in_use = {
+            row["partner_school"]: row["n"]
+            for row in MatchProposal.objects.filter(
+                Q(state=MatchProposal.State.PROPOSED)
+                | Q(state=MatchProposal.State.ACCEPTED, partnership__ended_on__isnull=True)
+            )
+            .values("partner_school")
+            .annotate(n=Count("pk"))
+        }
+        from caseload.models import SipAssignment
+
+        sip_of = dict(
+            SipAssignment.objects.filter(academic_year=current_academic_year())
+            .filter(Q(school__supporting__isnull=False) | Q(school=school))
+            .values_list("school_id", "sip_id")
+        )
+        partnered = set(
+            MatchProposal.objects.filter(
+                Q(state=MatchProposal.State.PROPOSED)
+                | Q(state=MatchProposal.State.ACCEPTED, partnership__ended_on__isnull=True),
+                school=school,
+            ).values_list("partner_school_id", flat=True)
+        )
+        declined = dict(
+            MatchProposal.objects.filter(profile=profile, state=MatchProposal.State.DECLINED).values_list(
+                "partner_school_id", "responded_at__date"
+            )
+        )
+        issues = [issue_text(p) for p in most_important_issues(profile)]
+    return MatchingData(
+        issues=issues,
+        school=school,
+        school_result=results.get(school.pk, {}),
+        proposed_name=profile.proposed_partner_school,
+        register=register,
+        in_use=in_use,
+        results=results,
+        national=national,
+        results_year=results_year,
+        sip_of=sip_of,
+        partnered=partnered,
+        declined=declined,
+    )
+
+
+def ranked_candidates(profile):
+    return rank(matching_data(profile))
+
+
+def proposals_of(profile) -> list[MatchProposal]:
+    """Every proposal made for this profile, oldest first: the history a decline leaves."""
+    with scopes_disabled():
+        return list(
+            MatchProposal.objects.filter(profile=profile).select_related(
+                "partner_school", "recommended_school", "proposed_by", "responded_by"
+            )
+        )
+
+
+def proposed_school_named(profile):
+    """The school the head proposed, looked up by name across LAs (None if there is no such school)."""
+    if not profile.proposed_partner_school:
+        return None
+    with scopes_disabled():
+        return School.objects.filter(name__iexact=profile.proposed_partner_school.strip()).first()
+
+
+# --- partnerships and who may reach them ---------------------------------------------------------
+
+
+@dataclass
+class PartnershipAccess:
+    """Who a person is to one partnership. Set flags are what they may do; nothing else is theirs."""
+
+    partnership: Partnership
+    is_head: bool = False
+    is_partner_head: bool = False
+    is_sip: bool = False
+    is_governor: bool = False
+    is_chair: bool = False
+    is_la_admin: bool = False
+    is_matching_body: bool = False
+    is_consultant_head: bool = False
+    is_coordinator: bool = False
+
+    @property
+    def is_member(self) -> bool:
+        return any(
+            (
+                self.is_head,
+                self.is_partner_head,
+                self.is_sip,
+                self.is_chair,
+                self.is_la_admin,
+                self.is_matching_body,
+                self.is_consultant_head,
+                self.is_coordinator,
+            )
+        )
+
+    @property
+    def is_partner(self) -> bool:
+        """One of the three who agree the strategies: both heads and the SIP."""
+        return self.is_head or self.is_partner_head or self.is_sip
+
+    @property
+    def sees_drafts(self) -> bool:
+        """The chair of governors and the LA read the plan only once it has been submitted."""
+        return self.is_partner or self.is_matching_body or self.is_consultant_head or self.is_coordinator
+
+    @property
+    def may_record_ledger(self) -> bool:
+        return self.is_head or self.is_partner_head or self.is_consultant_head
+
+
+def partnership_access(user, partnership: Partnership) -> PartnershipAccess:
+    """Work out the person's parts in the partnership from their own memberships (one query)."""
+    access = PartnershipAccess(partnership=partnership)
+    if not user.is_authenticated:
+        return access
+    la = partnership.la
+    for m in memberships_of(user):
+        if m.school_id == partnership.school_id and m.role == Role.HEADTEACHER:
+            access.is_head = True
+        if m.school_id == partnership.partner_school_id and m.role in (Role.HEADTEACHER, Role.PARTNER_HEAD):
+            access.is_partner_head = True
+        if m.school_id == partnership.school_id and m.role == Role.GOVERNOR and m.is_chair:
+            access.is_chair = True
+        if m.la_id == la.pk and m.role == Role.LA_ADMIN:
+            access.is_la_admin = True
+        if m.national_body_id is not None:
+            # Form 2 always goes to SSAT; the National College matched the Challenge areas' schools
+            # and receives London's plans too.
+            if m.role == Role.SSAT or (m.role == Role.NATIONAL_COLLEGE and la.matched_by_national_college):
+                access.is_matching_body = True
+            if m.role == Role.CONSULTANT_HEAD and partnership.consultant_head_id == user.pk:
+                access.is_consultant_head = True
+            if m.role == Role.PARTNERSHIP_COORDINATOR and partnership.coordinator_id == user.pk:
+                access.is_coordinator = True
+    access.is_la_admin = access.is_la_admin or user.is_superuser
+    if any(m.role == Role.SIP and m.la_id == la.pk for m in memberships_of(user)):
+        from caseload.models import SipAssignment
+
+        with scope(la=la.pk):
+            access.is_sip = SipAssignment.objects.filter(
+                school_id=partnership.school_id, sip=user, academic_year=current_academic_year()
+            ).exists()
+    return access
+
+
+def get_partnership_for_user(request, partnership_id: int) -> PartnershipAccess:
+    """The partnership if the person has a part in it, else 404 (and the attempt is logged).
+
+    The caller runs the rest of the request inside the partnership's LA scope.
+    """
+    with scopes_disabled():
+        partnership = (
+            Partnership.objects.select_related("la", "school", "school__la", "partner_school", "partner_school__la")
+            .filter(pk=partnership_id)
+            .first()
+        )
+    access = partnership_access(request.user, partnership) if partnership else None
+    if access is None or not access.is_member:
+        with scopes_disabled():
+            audit_record(
+                action=Action.ACCESS_DENIED,
+                request=request,
+                la=partnership.la if partnership else None,
+                detail={"path": request.path[:500]},
+            )
+        raise Http404("No such page")
+    return access
+
+
+def partnerships_for(user) -> list[Partnership]:
+    """The partnerships a person has a part in, for their list page (a few queries, any LA)."""
+    memberships = memberships_of(user)
+    school_ids = {m.school_id for m in memberships if m.role in (Role.HEADTEACHER, Role.PARTNER_HEAD)}
+    school_ids |= {m.school_id for m in memberships if m.role == Role.GOVERNOR and m.is_chair}
+    national = {m.role for m in memberships if m.national_body_id}
+    query = Q(partner_school_id__in=school_ids) | Q(school_id__in=school_ids)
+    if any(m.role == Role.SIP for m in memberships):
+        from caseload.models import SipAssignment
+
+        with scopes_disabled():
+            sip_schools = SipAssignment.objects.filter(sip=user, academic_year=current_academic_year())
+            query |= Q(school_id__in=sip_schools.values("school_id"))
+    if Role.CONSULTANT_HEAD in national:
+        query |= Q(consultant_head=user)
+    if Role.PARTNERSHIP_COORDINATOR in national:
+        query |= Q(coordinator=user)
+    with scopes_disabled():
+        return list(Partnership.objects.filter(query).select_related("school", "partner_school", "la").order_by("name"))
+
+
+def partnerships_for_body(body_kind: str, year: int) -> list[Partnership]:
+    """Every partnership of the LAs a matching body serves, for one year, with days used.
+
+    SSAT sees the partnership records and the days; never visits or reports.
+    """
+    with scopes_disabled():
+        partnerships = Partnership.objects.filter(academic_year=year).select_related("la", "school", "partner_school")
+        if body_kind == "ssat":
+            partnerships = partnerships.filter(la__challenge_area="none")
+        else:
+            partnerships = partnerships.exclude(la__challenge_area="none")
+        latest = Form2.objects.filter(partnership=OuterRef("pk")).order_by("-version_number")
+        partnerships = partnerships.annotate(
+            plan_state=Subquery(latest.values("state")[:1]),
+            partner_days=_ledger_sum(LedgerKind.PARTNER_DAYS),
+            consultant_days=_ledger_sum(LedgerKind.CONSULTANT_DAYS),
+        ).order_by("la__name", "name")
+        found = list(partnerships)
+    for partnership in found:
+        partnership.plan_state_label = Form2.State(partnership.plan_state).label if partnership.plan_state else "None"
+    return found
+
+
+def _ledger_sum(kind):
+    lines = (
+        LedgerLine.objects.filter(school=OuterRef("school"), academic_year=OuterRef("academic_year"), kind=kind)
+        .order_by()
+        .values("school")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Subquery(lines[:1])
+
+
+def latest_plan(partnership, *, submitted_only: bool = False) -> Form2 | None:
+    plans = Form2.objects.filter(partnership=partnership)
+    if submitted_only:
+        plans = plans.filter(state=Form2.State.SUBMITTED)
+    return plans.order_by("-version_number").first()
+
+
+# --- the support ledger -------------------------------------------------------------------------
+
+# The Gaining Ground offer per school and year, as the handbook states it.
+ENTITLEMENT = {
+    LedgerKind.PARTNER_DAYS: Decimal("12"),
+    LedgerKind.CONSULTANT_DAYS: Decimal("3"),
+    "sip-days": Decimal("4"),
+    LedgerKind.STUDY_SUPPORT: Decimal("20000"),
+    LedgerKind.IMPROVEMENT_FUNDING: Decimal("10000"),
+}
+LEDGER_ROWS = (
+    (LedgerKind.PARTNER_DAYS, "Partner school support", "days"),
+    (LedgerKind.CONSULTANT_DAYS, "SSAT consultant head", "days"),
+    ("sip-days", "Extra SIP days (from the visit log)", "days"),
+    (LedgerKind.STUDY_SUPPORT, "Academic study support", "£"),
+    (LedgerKind.IMPROVEMENT_FUNDING, "Improvement funding", "£"),
+)
+PACE_RULE = (
+    "Behind pace: at the end of each term, less than that term's share of the entitlement has been used "
+    "(a third after the autumn term, two thirds after the spring term, all of it after the summer term). "
+    "No governors day: none of the extra SIP days was spent with governors by the end of the spring term."
+)
+
+
+def terms_ended(year: int, today) -> int:
+    """How many of the year's three terms have ended by `today`."""
+    start, end = academic_year_dates(year)
+    if today > end:
+        return 3
+    if today < start:
+        return 0
+    name = term_of(today)[0]
+    return {"autumn": 0, "spring": 1, "summer": 2}[name]
+
+
+@dataclass
+class LedgerRow:
+    key: str
+    label: str
+    unit: str
+    entitlement: Decimal
+    used: Decimal
+    warnings: list
+
+    @property
+    def left(self) -> Decimal:
+        return self.entitlement - self.used
+
+
+def _number(value: Decimal, unit: str = "") -> str:
+    text = format(value.normalize(), "f")
+    if unit == "£":
+        return f"£{text}"
+    return f"{text} {unit}" if unit else text
+
+
+def _warnings(used: Decimal, entitlement: Decimal, ended: int, unit: str) -> list[str]:
+    found = []
+    if used > entitlement:
+        found.append(f"Over entitlement by {_number(used - entitlement, unit)}.")
+    elif ended and used < entitlement * ended / 3:
+        expected = (entitlement * ended / 3).quantize(Decimal("0.1"))
+        found.append(
+            f"Behind pace: {_number(used, unit)} used, {_number(expected, unit)} expected after {ended} of 3 terms."
+        )
+    return found
+
+
+def ledger_rows(totals: dict, sip_days: Decimal, governors_days: Decimal, year: int, today) -> list[LedgerRow]:
+    """The offer line by line with what is used and the warnings (rules in PACE_RULE)."""
+    ended = terms_ended(year, today)
+    rows = []
+    for key, label, unit in LEDGER_ROWS:
+        used = sip_days if key == "sip-days" else (totals.get(key) or Decimal("0"))
+        entitlement = ENTITLEMENT[key]
+        warnings = _warnings(used, entitlement, ended, unit)
+        if key == "sip-days" and ended >= 2 and not governors_days:
+            warnings.append("No governors day: none of the extra SIP days was spent with governors.")
+        rows.append(LedgerRow(key, label, unit, entitlement, used, warnings))
+    return rows
+
+
+def sip_extra_days(school_ids, year: int) -> dict:
+    """School id -> (extra SIP days, of them with governors), from the finalised visit log."""
+    from visits.models import Visit
+
+    rows = (
+        Visit.objects.filter(
+            assignment__school_id__in=school_ids,
+            assignment__academic_year=year,
+            state=Visit.State.FINAL,
+            kind__in=[Visit.Kind.GAINING_GROUND, Visit.Kind.GOVERNORS],
+        )
+        .values("assignment__school_id")
+        .annotate(days=Sum("length_days"), governors=Sum("length_days", filter=Q(kind=Visit.Kind.GOVERNORS)))
+    )
+    return {r["assignment__school_id"]: (r["days"] or Decimal(0), r["governors"] or Decimal(0)) for r in rows}
+
+
+def school_ledger(school, year: int, today) -> tuple[list[LedgerRow], list[LedgerLine]]:
+    """One Gaining Ground school's ledger for a year (inside its LA scope): the rows and the lines."""
+    lines = list(
+        LedgerLine.objects.filter(school=school, academic_year=year).select_related("recorded_by").order_by("on", "pk")
+    )
+    totals: dict = {}
+    for line in lines:
+        totals[line.kind] = totals.get(line.kind, Decimal(0)) + line.amount
+    days, governors = sip_extra_days([school.pk], year).get(school.pk, (Decimal(0), Decimal(0)))
+    return ledger_rows(totals, days, governors, year, today), lines
+
+
+def la_ledger(la, year: int, today) -> list[dict]:
+    """Every Gaining Ground school of the LA with its ledger rows (three queries, any number of schools)."""
+    schools = list(School.objects.filter(gaining_ground_q(year=year)).order_by("name"))
+    sums: dict = {}
+    for row in (
+        LedgerLine.objects.filter(academic_year=year, school__in=[s.pk for s in schools])
+        .values("school_id", "kind")
+        .annotate(total=Sum("amount"))
+    ):
+        sums.setdefault(row["school_id"], {})[row["kind"]] = row["total"]
+    sip = sip_extra_days([s.pk for s in schools], year)
+    table = []
+    for school in schools:
+        days, governors = sip.get(school.pk, (Decimal(0), Decimal(0)))
+        table.append({"school": school, "rows": ledger_rows(sums.get(school.pk, {}), days, governors, year, today)})
+    return table
+
+
+def ledger_totals(table: list[dict]) -> list[Decimal]:
+    """Column totals of the LA table, in LEDGER_ROWS order."""
+    totals = [Decimal(0)] * len(LEDGER_ROWS)
+    for entry in table:
+        for i, row in enumerate(entry["rows"]):
+            totals[i] += row.used
+    return totals

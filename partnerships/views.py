@@ -1,0 +1,443 @@
+"""Partnership pages under /partnerships/: reached by the people of one partnership, from any LA.
+
+Each view finds the person's part in the partnership (404 when they have none) and then runs
+inside the scope of the partnership's LA, so nothing else of that LA can be read.
+"""
+
+import csv
+import functools
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_scopes import scope, scopes_disabled
+
+from accounts.models import Role, User
+from sipportal.forms import add_domain_error, error_summary_items
+from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
+
+from . import services
+from .forms import AssignForm, DetailsForm, LedgerLineForm, NoteForm, RespondForm, StrategyFormSet, TransitionForm
+from .models import FocusArea, Form2, MatchProposal, Strategy
+from .selectors import (
+    LEDGER_ROWS,
+    PACE_RULE,
+    get_partnership_for_user,
+    la_ledger,
+    latest_plan,
+    ledger_totals,
+    partnerships_for,
+    school_ledger,
+)
+from .services import PartnershipError
+
+
+def partnership_view(view):
+    """Resolve the person's part in the partnership, then run the view in its LA's scope."""
+
+    @functools.wraps(view)
+    def wrapper(request, partnership_id, **kwargs):
+        access = get_partnership_for_user(request, partnership_id)
+        with scope(la=access.partnership.la_id):
+            return view(request, access, **kwargs)
+
+    return wrapper
+
+
+def _plans_for(access):
+    """The versions of Form 2 this person may read, newest first."""
+    plans = Form2.objects.filter(partnership=access.partnership)
+    if not access.sees_drafts:
+        plans = plans.filter(state=Form2.State.SUBMITTED)
+    return plans.order_by("-version_number")
+
+
+def _get_plan(access, plan_id) -> Form2:
+    return get_object_or_404(_plans_for(access), pk=plan_id)
+
+
+def mine(request):
+    """The partnerships the person has a part in, in any LA."""
+    return render(request, "partnerships/mine.html", {"partnerships": partnerships_for(request.user)})
+
+
+def proposal(request, proposal_id):
+    """The partner school's head reads a proposal and accepts or declines it."""
+    with scopes_disabled():
+        found = (
+            MatchProposal.objects.select_related("school", "school__la", "partner_school", "matching_body", "profile")
+            .filter(pk=proposal_id)
+            .first()
+        )
+    if found is None or not services.can_respond(request.user, found):
+        raise Http404("No such page")
+    form = RespondForm(request.POST or None)
+    if request.method == "POST" and found.state == MatchProposal.State.PROPOSED and form.is_valid():
+        try:
+            partnership = services.proposal_respond(
+                actor=request.user,
+                proposal=found,
+                accept=form.cleaned_data["answer"] == "accept",
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except PartnershipError as error:
+            add_domain_error(form, error)
+        else:
+            if partnership is not None:
+                messages.success(request, "You accepted the partnership. Its plan (Form 2) is ready to agree.")
+                return redirect("partnerships:detail", partnership.pk)
+            messages.success(request, "You declined. The matching body will look for another partner school.")
+            return redirect("partnerships:mine")
+    with scope(la=found.la_id):
+        issues = [p for p in found.profile.priorities.all() if p.most_important]
+        return render(
+            request,
+            "partnerships/proposal.html",
+            {"proposal": found, "form": form, "issues": issues},
+            status=200 if not form.errors else 400,
+        )
+
+
+@partnership_view
+def detail(request, access):
+    partnership = access.partnership
+    plans = list(_plans_for(access))
+    plan = plans[0] if plans else None
+    areas = []
+    if plan is not None:
+        areas = list(plan.focus_areas.prefetch_related("strategies"))
+    return render(
+        request,
+        "partnerships/detail.html",
+        {
+            "access": access,
+            "partnership": partnership,
+            "plan": plan,
+            "plans": plans,
+            "areas": areas,
+            "events": list(plan.events.select_related("actor")) if plan else [],
+            "transitions": [(n, services.TRANSITION_LABELS[n]) for n in services.allowed_transitions(access, plan)]
+            if plan
+            else [],
+            "transition_form": TransitionForm(initial={"lock_version": plan.lock_version}) if plan else None,
+            "problems": services.plan_problems(plan) if plan and plan.is_editable else [],
+            "editable": plan is not None and plan.is_editable and access.is_partner,
+            "notes": list(partnership.monitoring_notes.select_related("author")) if access.sees_drafts else [],
+            "can_new_version": plan is not None
+            and plan.state == Form2.State.SUBMITTED
+            and (access.is_partner or access.is_matching_body),
+        },
+    )
+
+
+@partnership_view
+def form2_print(request, access, plan_id):
+    plan = _get_plan(access, plan_id)
+    return render(
+        request,
+        "partnerships/form2_print.html",
+        {"partnership": access.partnership, "plan": plan, "areas": plan.focus_areas.prefetch_related("strategies")},
+    )
+
+
+def _form_page(request, form, *, title, caption, back_url, button, status=200):
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "page_title": title, "caption": caption, "back_url": back_url, "button": button},
+        status=status,
+    )
+
+
+@partnership_view
+def form2_details(request, access, plan_id):
+    plan = _get_plan(access, plan_id)
+    if not (access.is_partner and plan.is_editable):
+        raise PermissionDenied
+    back = reverse("partnerships:detail", args=[access.partnership.pk])
+    form = DetailsForm(request.POST or None, instance=plan, initial={"lock_version": plan.lock_version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.form2_save_contacts(
+                actor=request.user,
+                access=access,
+                plan=plan,
+                lock_version=form.cleaned_data["lock_version"],
+                values={name: form.cleaned_data[name] for name in DetailsForm.Meta.fields},
+                request=request,
+            )
+        except PartnershipError as error:
+            # A conflict belongs to the whole form: its hidden version field shows no message.
+            form.add_error(None if error.field == "lock_version" else error.field, error.message)
+            if error.field == "lock_version":
+                plan.refresh_from_db()
+        else:
+            messages.success(request, "Saved.")
+            return redirect(back)
+    return _form_page(
+        request,
+        form,
+        title="Contacts and the meeting",
+        caption=access.partnership.name,
+        back_url=back,
+        button="Save",
+        status=400 if form.errors else 200,
+    )
+
+
+@partnership_view
+def form2_strategies(request, access, plan_id, focus_area_id):
+    plan = _get_plan(access, plan_id)
+    area = get_object_or_404(FocusArea, pk=focus_area_id, plan=plan)
+    if not (access.is_partner and plan.is_editable):
+        raise PermissionDenied
+    back = reverse("partnerships:detail", args=[access.partnership.pk])
+    initial = [
+        {"strategy": s.strategy, "lead": s.lead, "starts_on": s.starts_on, "ends_on": s.ends_on}
+        for s in area.strategies.all()
+    ]
+    formset = StrategyFormSet(request.POST or None, prefix="strategies", initial=initial)
+    lock = TransitionForm(request.POST or None, initial={"lock_version": plan.lock_version})
+    top_errors = []
+    if request.method == "POST" and formset.is_valid() and lock.is_valid():
+        rows = [
+            {k: f.cleaned_data[k] for k in ("strategy", "lead", "starts_on", "ends_on")}
+            for f in formset.forms
+            if not f.is_empty()
+        ]
+        try:
+            services.form2_save_strategies(
+                actor=request.user,
+                access=access,
+                plan=plan,
+                focus_area=area,
+                lock_version=lock.cleaned_data["lock_version"],
+                rows=rows,
+                request=request,
+            )
+        except PartnershipError as error:
+            top_errors.append(("", error.message))
+            if error.field == "lock_version":
+                plan.refresh_from_db()
+                lock = TransitionForm(initial={"lock_version": plan.lock_version})
+        else:
+            messages.success(request, "Strategies saved.")
+            return redirect(back)
+    errors = top_errors + error_summary_items(list(formset.forms) + [lock])
+    errors += [("", e) for e in formset.non_form_errors()]
+    return render(
+        request,
+        "partnerships/strategies.html",
+        {"access": access, "plan": plan, "area": area, "formset": formset, "lock": lock, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+@partnership_view
+@require_POST
+def form2_transition(request, access, plan_id):
+    plan = _get_plan(access, plan_id)
+    name = request.POST.get("transition", "")
+    form = TransitionForm(request.POST)
+    back = reverse("partnerships:detail", args=[access.partnership.pk])
+    if not form.is_valid():
+        messages.error(request, "The page was out of date. Try again.")
+        return redirect(back)
+    try:
+        services.form2_transition(
+            actor=request.user,
+            access=access,
+            plan=plan,
+            name=name,
+            lock_version=form.cleaned_data["lock_version"],
+            comment=form.cleaned_data["comment"],
+            request=request,
+        )
+    except PartnershipError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Done: {services.TRANSITION_LABELS.get(name, name).lower()}.")
+    return redirect(back)
+
+
+@partnership_view
+@require_POST
+def form2_new_version(request, access, plan_id):
+    plan = _get_plan(access, plan_id)
+    try:
+        services.form2_new_version(actor=request.user, access=access, plan=plan, request=request)
+    except PartnershipError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "A new version was started as a draft.")
+    return redirect("partnerships:detail", access.partnership.pk)
+
+
+@partnership_view
+def assign(request, access):
+    if not access.is_matching_body:
+        raise PermissionDenied
+    with scopes_disabled():
+        heads = User.objects.filter(memberships__role=Role.CONSULTANT_HEAD).distinct()
+        coordinators = User.objects.filter(memberships__role=Role.PARTNERSHIP_COORDINATOR).distinct()
+        partnership = access.partnership
+        form = AssignForm(
+            request.POST or None,
+            consultant_heads=heads,
+            coordinators=coordinators,
+            initial={"consultant_head": partnership.consultant_head_id, "coordinator": partnership.coordinator_id},
+        )
+        if request.method == "POST" and form.is_valid():
+            services.partnership_assign(
+                actor=request.user,
+                access=access,
+                consultant_head=form.cleaned_data["consultant_head"],
+                coordinator=form.cleaned_data["coordinator"],
+                request=request,
+            )
+            messages.success(request, "Saved.")
+            return redirect("partnerships:detail", partnership.pk)
+        return _form_page(
+            request,
+            form,
+            title="SSAT consultant head and coordinator",
+            caption=partnership.name,
+            back_url=reverse("partnerships:detail", args=[partnership.pk]),
+            button="Save",
+            status=400 if form.errors else 200,
+        )
+
+
+@partnership_view
+def note(request, access):
+    if not (access.is_consultant_head or access.is_matching_body):
+        raise PermissionDenied
+    plan = latest_plan(access.partnership)
+    strategies = Strategy.objects.filter(focus_area__plan=plan) if plan else Strategy.objects.none()
+    form = NoteForm(request.POST or None, strategies=list(strategies))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.monitoring_note_add(
+                actor=request.user,
+                access=access,
+                strategy_text=form.cleaned_data["strategy_text"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except PartnershipError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, "Note recorded.")
+            return redirect("partnerships:detail", access.partnership.pk)
+    return _form_page(
+        request,
+        form,
+        title="Monitoring note",
+        caption=access.partnership.name,
+        back_url=reverse("partnerships:detail", args=[access.partnership.pk]),
+        button="Record the note",
+        status=400 if form.errors else 200,
+    )
+
+
+@partnership_view
+def ledger(request, access):
+    """The Gaining Ground school's ledger for the partnership's year; deliverers add their lines."""
+    partnership = access.partnership
+    rows, lines = school_ledger(partnership.school, partnership.academic_year, timezone.localdate())
+    kinds = services.ledger_kinds_for(access)
+    form = None
+    if kinds:
+        plan = latest_plan(partnership)
+        purposes = (
+            [f"Strategy: {s.strategy[:120]}" for s in Strategy.objects.filter(focus_area__plan=plan)] if plan else []
+        )
+        if access.is_head:
+            from priorities.models import Priority
+
+            purposes += [f"Plan priority: {p.title}" for p in Priority.objects.filter(school=partnership.school)]
+        form = LedgerLineForm(request.POST or None, kinds=kinds, purposes=purposes)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.ledger_line_add(actor=request.user, access=access, request=request, **form.cleaned_data)
+            except PartnershipError as error:
+                add_domain_error(form, error)
+            else:
+                messages.success(request, "Recorded.")
+                return redirect("partnerships:ledger", partnership.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "partnerships/ledger.html",
+        {
+            "access": access,
+            "partnership": partnership,
+            "rows": rows,
+            "lines": lines,
+            "form": form,
+            "pace_rule": PACE_RULE,
+            "year_label": academic_year_label(partnership.academic_year),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+# --- the LA's table (a tenant page under /la/<la_code>/) ---------------------------------------
+
+
+def _la_admin_only(request):
+    if not request.user.has_perm("partnerships.view_la_ledger", request.la):
+        raise PermissionDenied
+
+
+def la_ledger_table(request, la_code):
+    _la_admin_only(request)
+    year = year_from_request(request)
+    table = la_ledger(request.la, year, timezone.localdate())
+    return render(
+        request,
+        "partnerships/la_ledger.html",
+        {
+            "table": table,
+            "totals": ledger_totals(table),
+            "headings": LEDGER_ROWS,
+            "year": year,
+            "year_label": academic_year_label(year),
+            "years": year_links(year, range(current_academic_year() - 2, current_academic_year())),
+            "pace_rule": PACE_RULE,
+        },
+    )
+
+
+def neutralise(value) -> str:
+    """Keep a spreadsheet from reading a cell as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def la_ledger_csv(request, la_code):
+    _la_admin_only(request)
+    year = year_from_request(request)
+    table = la_ledger(request.la, year, timezone.localdate())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gaining-ground-ledger-{la_code}-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["URN", "School"] + [f"{label} used ({unit})" for _, label, unit in LEDGER_ROWS] + ["Warnings"])
+    for entry in table:
+        warnings = " ".join(w for row in entry["rows"] for w in row.warnings)
+        writer.writerow(
+            [neutralise(entry["school"].urn), neutralise(entry["school"].name)]
+            + [row.used for row in entry["rows"]]
+            + [neutralise(warnings)]
+        )
+    from audit.models import Action
+    from audit.services import audit_record
+
+    audit_record(action=Action.DATA_EXPORTED, request=request, la=request.la, detail={"what": "ledger", "year": year})
+    return response
