@@ -207,8 +207,9 @@ def school_link_confirm(*, actor, link: SchoolLink, request=None) -> dict:
         # The predecessor leaves at the start of this year: its earlier years stay in the programme.
         old.gaining_ground_left = max(year, old.gaining_ground_joined)
         for school in (old, new):
+            school.version += 1  # a Gaining Ground form opened before this is now stale
             school.full_clean()
-            school.save(update_fields=["gaining_ground_joined", "gaining_ground_left", "updated_at"])
+            school.save(update_fields=["gaining_ground_joined", "gaining_ground_left", "version", "updated_at"])
 
     assignment = SipAssignment.objects.select_for_update().filter(school=old, academic_year=year).first()
     if assignment and not SipAssignment.objects.filter(school=new, academic_year=year).exists():
