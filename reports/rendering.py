@@ -20,46 +20,16 @@ from tenancy.academic_year import academic_year_label
 
 from .models import Audience, RenderedDocument, Report, ReportArchive
 from .pdf import html_to_pdf
-from .services import JUDGEMENT_WORDS, group_labels
+from .services import JUDGEMENT_WORDS, TEXT_SECTIONS, group_labels
 
-# audience → the report's sections it shows, in order.
+# Audience → the report's sections it shows, in order. Governors read every section of the "good
+# reports" list and the partnership; the school also the detail that names pupils or staff; the LA
+# also the SIP's private notes.
+_GOVERNORS = (*TEXT_SECTIONS, "partnership")
 SECTIONS = {
-    Audience.GOVERNORS: (
-        "key_strengths",
-        "priorities",
-        "underachievement",
-        "self_evaluation",
-        "capacity",
-        "challenge",
-        "targets",
-        "support",
-        "partnership",
-    ),
-    Audience.SCHOOL: (
-        "key_strengths",
-        "priorities",
-        "underachievement",
-        "self_evaluation",
-        "capacity",
-        "challenge",
-        "targets",
-        "support",
-        "partnership",
-        "named_detail",
-    ),
-    Audience.LA: (
-        "key_strengths",
-        "priorities",
-        "underachievement",
-        "self_evaluation",
-        "capacity",
-        "challenge",
-        "targets",
-        "support",
-        "partnership",
-        "named_detail",
-        "private_notes",
-    ),
+    Audience.GOVERNORS: _GOVERNORS,
+    Audience.SCHOOL: (*_GOVERNORS, "named_detail"),
+    Audience.LA: (*_GOVERNORS, "named_detail", "private_notes"),
     Audience.SSAT: ("partnership", "targets", "support"),
 }
 HEADINGS = {

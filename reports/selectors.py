@@ -16,15 +16,22 @@ from .models import Audience, RenderedDocument, Report
 REPORT_DUE_DAYS = 28
 
 
-def reports_for_school(user, school) -> list[Report]:
-    """The school's reports this person may read, newest first, each with its documents."""
+def reports_for_school(user, school, year: int | None = None) -> list[Report]:
+    """The school's reports this person may read (of one academic year if given), newest first."""
+    reports = Report.objects.filter(school=school)
+    if year is not None:
+        reports = reports.filter(academic_year=year)
     reports = (
-        Report.objects.filter(school=school)
-        .select_related("school", "school__la", "author", "superseded_by")
+        reports.select_related("school", "school__la", "author", "superseded_by")
         .prefetch_related(Prefetch("documents", queryset=RenderedDocument.objects.order_by("audience")))
         .order_by("-academic_year", "-created_at", "-pk")
     )
     return [r for r in reports if user.has_perm("reports.view_report", r)]
+
+
+def report_years(school) -> list[int]:
+    """The academic years the school has reports for."""
+    return list(Report.objects.filter(school=school).order_by().values_list("academic_year", flat=True).distinct())
 
 
 def downloadable(user, report: Report) -> list[RenderedDocument]:

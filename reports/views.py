@@ -16,7 +16,7 @@ from jobs.models import JobState
 from schools.selectors import get_school_for_user
 from sipportal.errors import DomainError
 from sipportal.forms import add_domain_error
-from tenancy.academic_year import academic_year_label, current_academic_year
+from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from . import services
 from .forms import ArchiveForm, CommentForm, NewVersionForm, ReportForm
@@ -29,6 +29,7 @@ from .selectors import (
     get_report_for_user,
     issued_reports_of_term,
     overdue_reports,
+    report_years,
     reports_for_school,
 )
 
@@ -64,7 +65,8 @@ def _school(request, urn):
 
 def report_list(request, la_code, urn):
     school = _school(request, urn)
-    reports = reports_for_school(request.user, school)
+    year = year_from_request(request)
+    reports = reports_for_school(request.user, school, year)
     rows = [(report, downloadable(request.user, report)) for report in reports]
     return render(
         request,
@@ -73,8 +75,9 @@ def report_list(request, la_code, urn):
             "school": school,
             "rows": rows,
             "can_write": request.user.has_perm("reports.write_report", school),
-            "year": current_academic_year(),
-            "year_label": academic_year_label(current_academic_year()),
+            "year": year,
+            "year_label": academic_year_label(year),
+            "years": year_links(year, report_years(school)),
         },
     )
 

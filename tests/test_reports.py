@@ -543,3 +543,16 @@ def test_the_caseload_pages_show_each_schools_latest_report(client, world, issue
         (row,) = [r for r in response.context["rows"] if r.school == world.a.school]
         assert row.latest_report_state == "draft"
         assert f'Draft<span class="govuk-visually-hidden"> report of {world.a.school.name}</span>' in page
+
+
+def test_a_schools_reports_page_shows_one_year_and_offers_the_others(client, world, issued):
+    with scope(la=world.a.la.pk):
+        Report.objects.filter(pk=issued.pk).update(academic_year=2025)
+    start_report(world.a, title="Spring draft")
+    client.force_login(world.a.sip)
+    path = f"/la/{world.a.la.code}/schools/{world.a.school.urn}/reports/"
+    page = client.get(path).content.decode()
+    assert "SIP reports, 2026/27" in page and "Spring draft" in page and issued.title not in page
+    assert 'href="?year=2025"' in page
+    earlier = client.get(path + "?year=2025").content.decode()
+    assert "SIP reports, 2025/26" in earlier and issued.title in earlier and "Spring draft" not in earlier
