@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     RESULTS_CHANGED = "results.changed", "Changed performance data"
     ELIGIBILITY_RECORDED = "eligibility.recorded", "Recorded Gaining Ground eligibility"
     SCHOOL_CHANGED = "school.changed", "Changed a school's record"
+    SCHOOL_LINK_CONFIRMED = "school.link-confirmed", "Confirmed a school's successor and carried its work over"
     SIP_ASSIGNED = "caseload.assigned", "Assigned a SIP to a school"
     VISIT_PLANNED = "visit.planned", "Planned a visit"
     VISIT_FINALISED = "visit.finalised", "Finalised a visit record"

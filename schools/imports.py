@@ -252,6 +252,8 @@ def import_run(*, data_import: DataImport, importer: Importer) -> DataImport:
         return data_import
 
     rows_checked = outcome.rows
+    if hasattr(importer, "checked"):
+        importer.checked = True
     skipped, skipped_reasons = outcome.counts["skipped"], outcome.skipped_reasons
     with transaction.atomic():
         with data_import.file.open("rb") as binary:
