@@ -17,7 +17,7 @@ from django.core.files import File
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.tasks import email_request
+from jobs.emails import email_request
 from jobs.runner import run_job
 from tenancy.models import LocalAuthority
 
