@@ -184,7 +184,8 @@ def school_link_confirm(*, actor, link: SchoolLink, request=None) -> dict:
     """Confirm that `link.successor` continues `link.predecessor`, and carry the school's work over.
 
     This academic year's Gaining Ground membership, SIP assignment (with its visits and days),
-    active improvement priorities and Form 1 move to the new URN. Earlier years stay with the
+    active improvement priorities, Form 1 and partnerships (as the Gaining Ground school or as
+    the partner) move to the new URN. Earlier years stay with the
     predecessor, whose page keeps them. What the successor already has is kept, never overwritten.
     Returns what moved, as the audit record says.
     """
@@ -225,6 +226,21 @@ def school_link_confirm(*, actor, link: SchoolLink, request=None) -> dict:
     profiles = PriorityProfile.objects.filter(school=old, academic_year=year)
     if not PriorityProfile.objects.filter(school=new, academic_year=year).exists():
         moved["form_1_versions"] = profiles.update(school=new)
+
+    # This year's partnerships, on either side. As a partner the school may support a school of
+    # another LA, whose partnership belongs to that LA: moving the partner side crosses LAs on purpose.
+    from partnerships.models import Partnership
+
+    this_year = {"academic_year": year, "ended_on__isnull": True}
+    as_school = Partnership.objects.filter(school=old, **this_year)
+    names = sorted(as_school.values_list("name", flat=True))
+    as_school.update(school=new)
+    with scopes_disabled():
+        as_partner = Partnership.objects.filter(partner_school=old, **this_year)
+        names += sorted(as_partner.values_list("name", flat=True))
+        as_partner.update(partner_school=new)
+    if names:
+        moved["partnerships"] = names
 
     link.confirmed_at, link.confirmed_by = timezone.now(), actor
     link.save(update_fields=["confirmed_at", "confirmed_by"])
