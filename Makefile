@@ -39,6 +39,7 @@ test: install
 bench: install
 	cd bench && ../$(BIN)/python bench_school_list.py
 	cd bench && ../$(BIN)/python bench_gias_import.py
+	cd bench && ../$(BIN)/python bench_national_register.py
 	cd bench && ../$(BIN)/python bench_matching.py
 	cd bench && ../$(BIN)/python bench_reports.py
 

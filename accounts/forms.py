@@ -61,7 +61,8 @@ class PlaceForm(GovukFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per request, inside the LA's scope: a class-level queryset would run unscoped.
-        self.fields["school"].queryset = School.objects.order_by("name")
+        # Nobody takes up a role at a closed school.
+        self.fields["school"].queryset = School.objects.open().order_by("name")
 
     def clean(self):
         cleaned = super().clean()

@@ -100,7 +100,7 @@ def invitation_create(
 
 
 def _send_invitation(invitation: Invitation) -> None:
-    from .tasks import email_request
+    from jobs.emails import email_request
 
     # A resend has a new expiry, so it is a new event with its own email.
     email_request(
@@ -282,7 +282,7 @@ def password_reset_request(*, email: str, request) -> bool:
     probe many addresses); the caller answers the same whatever happened, so the answer tells
     nothing about accounts or limits. Returns whether an email was queued for sending.
     """
-    from .tasks import email_request
+    from jobs.emails import email_request
 
     email = email.strip().lower()
     window = settings.PASSWORD_RESET_THROTTLE_SECONDS

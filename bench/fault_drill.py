@@ -71,6 +71,7 @@ def main() -> int:
         outcomes.append(_redis_down(client, la, admin, start_worker, options))
         outcomes.append(_crashing_import(la, admin, options))
         outcomes.append(_crashing_email(options))
+        outcomes.append(_killed_pdf_worker(la, start_worker, workers, options))
     finally:
         for worker in workers:
             worker.stop()
@@ -206,7 +207,7 @@ def _crashing_email(options) -> str:
     from django.db import transaction
     from django_scopes import scopes_disabled
 
-    from accounts.tasks import email_request
+    from jobs.emails import email_request
     from jobs.models import EmailJob
 
     say("fault 4: an email job that always crashes")
@@ -219,6 +220,55 @@ def _crashing_email(options) -> str:
     sent = len(sent_subjects(EMAIL)) - before
     say(f"  email job {job.state}: {job.failure!r}; messages sent: {sent}")
     return f"fault 4: {job.state}, {sent} sent: {'OK' if job.state == 'failed' and sent == 0 else 'FAILED'}"
+
+
+def _killed_pdf_worker(la, start_worker, workers, options) -> str:
+    """Issue a long report; kill the worker rendering its PDFs; the next worker makes one of each."""
+    from django_scopes import scope, scopes_disabled
+
+    from accounts.models import Role
+    from caseload.models import SipAssignment
+    from reports import services
+    from reports.models import RenderedDocument
+    from tenancy.academic_year import current_academic_year
+    from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+
+    say("fault 5: the whole worker killed while it renders a report's PDFs")
+    for worker in workers:
+        worker.stop()
+    with scopes_disabled():
+        school = SchoolFactory(la=la, name="Drill High School", gaining_ground_joined=2020)
+        sip = UserFactory(email="sip.drill@example.org", full_name="Drill SIP")
+        MembershipFactory(user=sip, role=Role.SIP, la=la)
+        SipAssignment.objects.create(school=school, sip=sip, academic_year=current_academic_year())
+    long = "\n\n".join(f"Paragraph {n}: " + "planning was challenged and improved. " * 12 for n in range(150))
+    with scope(la=la.pk):
+        report = services.report_start(actor=sip, school=school)
+        report = services.report_save(
+            actor=sip,
+            report=report,
+            lock_version=report.lock_version,
+            values={"key_strengths": "Leadership.", "challenge": long, "capacity_judgement": "good"},
+        )
+    first = start_worker()
+    with scope(la=la.pk):
+        services.report_transition(actor=sip, report=report, action="issue")
+
+    def documents():
+        with scopes_disabled():
+            return list(RenderedDocument.objects.filter(report=report))
+
+    if not wait_until(lambda: any(d.state == "running" for d in documents()), options.limit, step=0.2):
+        return "fault 5: no worker started rendering: FAILED"
+    time.sleep(1)
+    first.kill()
+    say(f"  SIGKILL to worker {first.process.pid}; documents: {sorted((d.audience, d.state) for d in documents())}")
+    start_worker()
+    done = wait_until(lambda: all(d.finished for d in documents()), options.limit * 2, step=0.5)
+    found = documents()
+    say(f"  after the new worker: {sorted((d.audience, d.state, d.attempts) for d in found)}")
+    ok = done and len(found) == len({d.audience for d in found}) and all(d.state == "done" for d in found)
+    return f"fault 5: {len(found)} PDFs, {sum(d.state == 'done' for d in found)} ready: {'OK' if ok else 'FAILED'}"
 
 
 if __name__ == "__main__":

@@ -27,10 +27,16 @@ def las_served_by(membership: Membership) -> QuerySet[LocalAuthority]:
 def gaining_ground_schools_for(membership: Membership) -> QuerySet[School]:
     """The Gaining Ground schools in the LAs this national membership serves.
 
-    Only the school records: no visit notes or reports.
+    Only the school records: no visit notes or reports. Closed schools are no candidates.
     """
     la_ids = list(las_served_by(membership).values_list("pk", flat=True))
-    return School.objects.with_scope(la=la_ids).in_gaining_ground().select_related("la").order_by("la__name", "name")
+    return (
+        School.objects.with_scope(la=la_ids)
+        .open()
+        .in_gaining_ground()
+        .select_related("la")
+        .order_by("la__name", "name")
+    )
 
 
 def profiles_for_matching(membership: Membership, year: int | None = None):

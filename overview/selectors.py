@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from caseload.models import SipAssignment
 from priorities.models import PriorityProfile, ProfileEvent
-from schools.models import School
+from schools.models import School, Status
 from sipportal.todo import Todo, counted
 from tenancy.academic_year import academic_year_label, current_academic_year
 from training import selectors as training_todo
@@ -160,11 +161,15 @@ def todo_for_head(request) -> list[Todo]:
 
 
 def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]:
-    """Schools without a SIP this year, Gaining Ground schools without Form 1, and next year to prepare."""
+    """What the LA administrator has to decide.
+
+    Schools without a SIP this year, Gaining Ground schools without Form 1, closed schools that still
+    have a SIP this year, and next year to prepare.
+    """
     today = today or timezone.localdate()
     la = request.la
     year = current_academic_year()
-    open_schools = School.objects.exclude(status="closed")
+    open_schools = School.objects.open()
     without_sip = open_schools.exclude(sip_assignments__academic_year=year).count()
     items = []
     if without_sip:
@@ -184,6 +189,19 @@ def todo_for_la_admin(request, today: datetime.date | None = None) -> list[Todo]
                 reverse("schools:list", args=[la.code]) + "?gaining_ground=yes",
             )
         )
+    closed_with_sip = SipAssignment.objects.filter(academic_year=year, school__status=Status.CLOSED).select_related(
+        "school", "school__la", "sip"
+    )
+    items += [
+        Todo(
+            f"{a.school.name} has closed while {a.sip.full_name} is its SIP for {academic_year_label(year)}",
+            reverse("schools:detail", args=[a.school.la.code, a.school.urn]),
+            detail=(f"Closed on {a.school.closed_on:%-d %B %Y}. " if a.school.closed_on else "")
+            + "Decide what happens to the SIP's remaining days, or confirm the school's successor.",
+            urgent=True,
+        )
+        for a in closed_with_sip
+    ]
     to_prepare = next_year_to_prepare(la, today)
     if to_prepare:
         next_year, unassigned = to_prepare

@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from accounts.tasks import email_request
 from audit.models import Action
 from audit.services import audit_record
+from jobs.emails import email_request
 from sipportal.errors import DomainError
 from tenancy.academic_year import academic_year_dates, academic_year_label, current_academic_year
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
-from accounts.tasks import email_builder
+from jobs.emails import email_builder
 
 from .models import Form2, MatchProposal
 

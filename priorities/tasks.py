@@ -5,8 +5,8 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
-from accounts.tasks import email_builder
 from caseload.models import SipAssignment
+from jobs.emails import email_builder
 
 from .models import PriorityProfile
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import DataImport, EligibilityCriterion, EstablishmentType, NationalAverage, School
+from .models import DataImport, EligibilityCriterion, EstablishmentType, NationalAverage, RegisterSource, School
 
 
 @admin.register(School)
@@ -48,4 +48,24 @@ class DataImportAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in DataImport._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RegisterSource)
+class RegisterSourceAdmin(admin.ModelAdmin):
+    """One row: the extract URL of the nightly refresh, and how the last attempt went."""
+
+    list_display = ("extract_url", "last_attempt_at", "last_success_at", "last_problem")
+    fields = ("extract_url", "last_attempt_at", "last_success_at", "last_problem", "last_import_id")
+    readonly_fields = ("last_attempt_at", "last_success_at", "last_problem", "last_import_id")
+
+    def has_add_permission(self, request):
+        return not RegisterSource.objects.exists()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "extract_url":
+            kwargs["assume_scheme"] = "https"  # a URL typed without its scheme
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
         return False

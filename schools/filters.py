@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.http import QueryDict
 
 from accounts.models import Role, User
 from sipportal.forms import GovukFormMixin
@@ -27,6 +28,12 @@ class SchoolFilter(django_filters.FilterSet):
     No Meta.model: every filter is declared, so none resolves a scoped manager at import.
     """
 
+    status = django_filters.ChoiceFilter(
+        label="Open or closed",
+        choices=[("open", "Open schools"), ("closed", "Closed schools"), ("all", "Open and closed schools")],
+        empty_label=None,
+        method="filter_status",
+    )
     phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any phase")
     gaining_ground = django_filters.ChoiceFilter(
         label="Gaining Ground",
@@ -44,6 +51,18 @@ class SchoolFilter(django_filters.FilterSet):
 
     class Meta:
         form = FilterForm
+
+    def __init__(self, data=None, *args, **kwargs):
+        # The list shows open schools unless asked otherwise: closed ones keep their history but
+        # would crowd the everyday list.
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        data.setdefault("status", "open")
+        super().__init__(data, *args, **kwargs)
+
+    def filter_status(self, queryset, name, value):
+        if value == "all":
+            return queryset
+        return queryset.closed() if value == "closed" else queryset.open()
 
     def filter_gaining_ground(self, queryset, name, value):
         return queryset.in_gaining_ground() if value == "yes" else queryset.not_in_gaining_ground()

@@ -4,7 +4,9 @@ Only the columns below are read; the hundreds of others are ignored.
 """
 
 import datetime
+import hashlib
 import re
+from contextlib import nullcontext
 from decimal import Decimal
 
 from django.utils import timezone
@@ -66,7 +68,10 @@ FIELDS = (
     "number_of_pupils",
     "percentage_fsm",
     "street",
+    "locality",
+    "address3",
     "town",
+    "county",
     "postcode",
     "easting",
     "northing",
@@ -85,7 +90,10 @@ OPTIONAL = {
     "NumberOfPupils": "number_of_pupils",
     "PercentageFSM": "percentage_fsm",
     "Street": "street",
+    "Locality": "locality",
+    "Address3": "address3",
     "Town": "town",
+    "County (name)": "county",
     "Postcode": "postcode",
     "Easting": "easting",
     "Northing": "northing",
@@ -113,10 +121,21 @@ class GiasImporter:
     def __init__(self, *, la: LocalAuthority | None):
         self.la = la
         self.seen: dict[str, int] = {}
+        # Set by import_run once every row has passed its checks: the writing pass reads the same
+        # file again and need not check each value against its field a second time.
+        self.checked = False
+        # What each school was last imported from: an unchanged row is counted without reading it.
+        with scopes_disabled() if la is None else nullcontext():
+            schools = School.objects.all() if la is None else School.objects.filter(la=la)
+            self.fingerprints = dict(schools.exclude(gias_fingerprint="").values_list("urn", "gias_fingerprint"))
         self.las = {la.code: la} if la else {x.code: x for x in LocalAuthority.objects.all()}
         self.types = {
             name.lower(): in_scope for name, in_scope in EstablishmentType.objects.values_list("name", "in_scope")
         }
+        # A new school is news only to an LA that already has a register: an LA's first import
+        # would otherwise announce every school it has.
+        with scopes_disabled():
+            self.las_with_schools = set(School.objects.values_list("la__code", flat=True).distinct())
 
     # --- reading one row -------------------------------------------------------------------
     def parse(self, line: int, row: dict[str, str]):
@@ -142,16 +161,24 @@ class GiasImporter:
             # A type GIAS added later: reported by name for the site administrator to decide.
             return Skipped(f"Establishment type the portal does not know yet: {kind}"), []
         urn = row["URN"]
+        fingerprint = row_fingerprint(row)
+        if self.fingerprints.get(urn) == fingerprint:
+            # The very row this school was last imported from: valid then, and nothing to write.
+            first_line = self.seen.setdefault(urn, line)
+            if first_line != line:
+                error("URN", f"This URN is already on line {first_line}.")
+                return None, errors
+            return {"urn": urn, "unchanged": True}, []
         if not re.fullmatch(r"[0-9]{6}", urn):
             error("URN", "A URN is 6 digits.")
         if la_code not in self.las and REGIONS.get(row.get("GOR (name)", "").lower()) is None:
             error("LA (code)", f"LA {la_code} is not in the portal; add it first, or include “GOR (name)”.")
 
-        values: dict = {"urn": urn, "la_code": la_code, "la_name": row.get("LA (name)", "")}
+        values: dict = {"urn": urn, "la_code": la_code, "la_name": row.get("LA (name)", ""), "fingerprint": fingerprint}
         values["name"] = row["EstablishmentName"]
         if not values["name"]:
             error("EstablishmentName", "The school needs a name.")
-        elif problem := value_problem(School, "name", values["name"]):
+        elif not self.checked and (problem := value_problem(School, "name", values["name"])):
             error("EstablishmentName", problem)
         values["status"] = STATUS.get(row["EstablishmentStatus (name)"].lower())
         if values["status"] is None:
@@ -168,7 +195,7 @@ class GiasImporter:
             except ValueError as problem:
                 error(column, str(problem))
                 continue
-            if problem := value_problem(School, name, value):
+            if not self.checked and (problem := value_problem(School, name, value)):
                 error(column, problem)
             else:
                 values[name] = value
@@ -176,7 +203,7 @@ class GiasImporter:
             title = row["HeadTitle (name)"]
             parts = [] if title.lower() in ("", "not applicable") else [title]
             values["headteacher_name"] = " ".join(parts + [row["HeadFirstName"], row["HeadLastName"]]).strip()
-            if problem := value_problem(School, "headteacher_name", values["headteacher_name"]):
+            if not self.checked and (problem := value_problem(School, "headteacher_name", values["headteacher_name"])):
                 error("HeadLastName", f"The headteacher's name: {problem}")
         low, high = values.get("statutory_low_age"), values.get("statutory_high_age")
         if low is not None and high is not None and high < low:
@@ -212,24 +239,37 @@ class GiasImporter:
 
     # --- writing ----------------------------------------------------------------------------
     def write_batch(self, batch, outcome: Outcome) -> None:
+        unchanged = sum(1 for _, values in batch if values.get("unchanged"))
+        outcome.counts["unchanged"] += unchanged
+        if unchanged:
+            batch = [(line, values) for line, values in batch if not values.get("unchanged")]
         urns = [values["urn"] for _, values in batch]
         manager = School.objects if self.la else School.objects.with_scopes_disabled()
         existing = {school.urn: school for school in manager.filter(urn__in=urns)}
-        to_create, to_update, changed_fields = [], [], set()
+        to_create, to_update, fingerprint_only, changed_fields = [], [], [], set()
         for _, values in batch:
             la = self._la_for(values)
             fields = {name: values[name] for name in FIELDS[1:] if name in values}
             fields["la_id"] = la.pk
             school = existing.get(values["urn"])
             if school is None:
-                to_create.append(School(urn=values["urn"], **fields))
+                to_create.append(School(urn=values["urn"], gias_fingerprint=values["fingerprint"], **fields))
+                if la.code in self.las_with_schools and fields.get("status") != Status.CLOSED:
+                    outcome.add_change(
+                        {"urn": values["urn"], "name": fields["name"], "change": "Opened.", "la": la.code}
+                    )
                 continue
             differences = [name for name, value in fields.items() if getattr(school, name) != value]
+            if school.gias_fingerprint != values["fingerprint"]:
+                school.gias_fingerprint = values["fingerprint"]
+                if not differences:
+                    fingerprint_only.append(school)
             if not differences:
                 outcome.counts["unchanged"] += 1
                 continue
+            changed_fields.add("gias_fingerprint")
             for change in _notable_changes(school, fields):
-                outcome.add_change(change)
+                outcome.add_change({**change, "la": la.code})
             for name in differences:
                 setattr(school, name, fields[name])
             changed_fields.update(differences)
@@ -243,6 +283,8 @@ class GiasImporter:
                 school.updated_at = now  # bulk_update does not run auto_now
             manager.bulk_update(to_update, sorted(changed_fields | {"updated_at"}))
             outcome.counts["updated"] += len(to_update)
+        if fingerprint_only:
+            manager.bulk_update(fingerprint_only, ["gias_fingerprint"])
 
     def _la_for(self, values) -> LocalAuthority:
         code = values["la_code"]
@@ -251,6 +293,12 @@ class GiasImporter:
                 code=code, defaults={"name": values["la_name"] or f"LA {code}", "region": values["region"]}
             )
         return self.las[code]
+
+
+def row_fingerprint(row: dict[str, str]) -> str:
+    """A digest of the columns read from a row: the same digest means the same school record."""
+    joined = "\x1f".join(f"{name}\x1e{row[name]}" for name in sorted(row))
+    return hashlib.blake2b(joined.encode(), digest_size=16).hexdigest()
 
 
 # Sensible ranges: an age or a head count outside them is a typo, not a school.
@@ -306,11 +354,14 @@ def _convert(name: str, raw: str):
         return raw
     if name == "postcode":
         return raw.upper()
+    if name == "county":
+        # GIAS writes "Not applicable" for London boroughs and unitary areas.
+        return "" if raw.lower() == "not applicable" else raw
     return raw
 
 
 def _notable_changes(school: School, fields: dict) -> list[dict]:
-    """What people should hear about: a new headteacher, a closure, a conversion."""
+    """What people should hear about: a new headteacher, a closure, a conversion (new schools: write_batch)."""
     changes = []
 
     def note(what: str) -> None:

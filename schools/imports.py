@@ -242,9 +242,18 @@ def import_run(*, data_import: DataImport, importer: Importer) -> DataImport:
     if outcome.error_count:
         with transaction.atomic():
             _finish(data_import, outcome, DataImport.State.REJECTED)
+            audit_record(
+                action=Action.DATA_IMPORT_REJECTED,
+                actor=data_import.requested_by,
+                la=data_import.la,
+                obj=data_import,
+                detail={"file": data_import.original_name, "problems": outcome.error_count},
+            )
         return data_import
 
     rows_checked = outcome.rows
+    if hasattr(importer, "checked"):
+        importer.checked = True
     skipped, skipped_reasons = outcome.counts["skipped"], outcome.skipped_reasons
     with transaction.atomic():
         with data_import.file.open("rb") as binary:

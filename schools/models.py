@@ -83,6 +83,16 @@ def gaining_ground_q(prefix: str = "", year: int | None = None) -> Q:
 
 
 class SchoolQuerySet(models.QuerySet):
+    def open(self):
+        """Schools not closed: the default lists, caseload pickers and matching candidates take these.
+
+        A closed school keeps its history (visits, plans, reports, results) and is reached by URN.
+        """
+        return self.exclude(status=Status.CLOSED)
+
+    def closed(self):
+        return self.filter(status=Status.CLOSED)
+
     def in_gaining_ground(self):
         return self.filter(gaining_ground_q())
 
@@ -92,6 +102,12 @@ class SchoolQuerySet(models.QuerySet):
 
 class SchoolManager(models.Manager.from_queryset(SchoolQuerySet)):
     # Through all(), so an unscoped call raises ScopeError like any other query.
+    def open(self):
+        return self.all().open()
+
+    def closed(self):
+        return self.all().closed()
+
     def in_gaining_ground(self):
         return self.all().in_gaining_ground()
 
@@ -120,8 +136,13 @@ class School(models.Model):
     percentage_fsm = models.DecimalField(
         "% FSM", max_digits=5, decimal_places=2, null=True, blank=True, validators=percentage
     )
+    # The address as GIAS records it: real rows often leave Town empty and name the town in
+    # Address3 or Locality, so all the parts are kept and `address` joins those present.
     street = models.CharField(max_length=200, blank=True)
+    locality = models.CharField(max_length=100, blank=True)
+    address3 = models.CharField("address line 3", max_length=100, blank=True)
     town = models.CharField(max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     # British National Grid metres, from GIAS; partner matching measures distance with them.
     easting = models.PositiveIntegerField(null=True, blank=True)
@@ -138,6 +159,8 @@ class School(models.Model):
     # Bumped by edits people make in the portal (Gaining Ground membership), so a stale form is refused.
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
+    # Digest of the GIAS row this record was last imported from (see gias.row_fingerprint).
+    gias_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = ScopedManager(la="la", _manager_class=SchoolManager)
 
@@ -167,6 +190,13 @@ class School(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        # Saved whole (the admin, the demo): the record may differ from its last GIAS row, so the
+        # next import reads that row in full. Imports write in bulk, without save().
+        if kwargs.get("update_fields") is None:
+            self.gias_fingerprint = ""
+        super().save(*args, **kwargs)
+
     @property
     def in_gaining_ground(self) -> bool:
         """In Gaining Ground this academic year."""
@@ -181,12 +211,22 @@ class School(models.Model):
         return joined is not None and joined <= academic_year and (left is None or left > academic_year)
 
     @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+    @property
     def laestab(self) -> str:
         return f"{self.la.code}{self.establishment_number}" if self.establishment_number else ""
 
     @property
     def address(self) -> str:
-        return ", ".join(part for part in (self.street, self.town, self.postcode) if part)
+        """The postal address on one line: the parts recorded, each once, in the order of a letter."""
+        parts: list[str] = []
+        for part in (self.street, self.locality, self.address3, self.town, self.county, self.postcode):
+            part = part.strip()
+            if part and part.lower() not in (p.lower() for p in parts):
+                parts.append(part)
+        return ", ".join(parts)
 
 
 class PupilGroup(models.TextChoices):
@@ -361,6 +401,42 @@ class EstablishmentType(models.Model):
         return self.name
 
 
+class SchoolLink(models.Model):
+    """One school succeeding another (an academy conversion, an amalgamation, a split), from GIAS's links file.
+
+    GIAS lists each link from both schools ("Successor" on one, "Predecessor" on the other); the
+    register keeps it once, as predecessor and successor. The school's work carries over to the
+    successor only when an LA administrator confirms the link.
+    """
+
+    predecessor = models.ForeignKey(School, on_delete=models.CASCADE, related_name="successor_links")
+    successor = models.ForeignKey(School, on_delete=models.CASCADE, related_name="predecessor_links")
+    link_type = models.CharField(max_length=100, help_text="As GIAS writes it, e.g. “Predecessor - amalgamated”.")
+    established_on = models.DateField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager(la="successor__la")
+
+    class Meta:
+        ordering = ["established_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="one_link_per_pair_of_schools"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="school_link_joins_two_schools"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
 class DataImport(Job):
     """One uploaded file and what importing it did. The file is kept with the record.
 
@@ -374,6 +450,7 @@ class DataImport(Job):
     class Kind(models.TextChoices):
         GIAS = "gias", "Schools (Get Information about Schools extract)"
         RESULTS = "results", "Performance data"
+        LINKS = "links", "Links between schools: conversions, amalgamations (GIAS links file)"
 
     class State(models.TextChoices):
         REQUESTED = "requested", "Waiting to start"
@@ -418,10 +495,20 @@ class DataImport(Job):
         return f"{self.get_kind_display()} import of {self.original_name}"
 
     def on_failed(self) -> None:
-        """Tell the person who uploaded the file, by email, that it was not imported."""
+        """Record the failure in the audit log and tell the person who uploaded the file, by email."""
+        from audit.models import Action
+        from audit.services import audit_record
+        from jobs.emails import email_request
+
+        audit_record(
+            action=Action.DATA_IMPORT_FAILED,
+            actor=self.requested_by,
+            la=self.la,
+            obj=self,
+            detail={"file": self.original_name, "reason": self.failure[:500]},
+        )
         if self.requested_by_id is None:
             return
-        from accounts.tasks import email_request
 
         email_request(
             kind="import-failed",
@@ -429,3 +516,41 @@ class DataImport(Job):
             la_id=self.la_id,
             import_id=self.pk,
         )
+
+
+class RegisterSource(models.Model):
+    """Where the nightly refresh fetches the national extract (one row, kept in the Django admin).
+
+    The outcome of the last attempt is kept here, so the site administrator sees why a night's
+    refresh did not change the register; the next night tries again.
+    """
+
+    extract_url = models.URLField(
+        "extract URL",
+        max_length=500,
+        blank=True,
+        help_text="The national GIAS extract (edubasealldataYYYYMMDD.csv). Empty: no nightly refresh.",
+    )
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_problem = models.TextField(blank=True, help_text="Why the last attempt left the register unchanged.")
+    # An id, not a foreign key: a key to DataImport would make this national setting look like
+    # tenant data (DataImport belongs to an LA, or to none for a national import).
+    last_import_id = models.PositiveIntegerField("last import", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "register source"
+
+    def __str__(self) -> str:
+        return self.extract_url or "No extract URL set"
+
+    @property
+    def last_import(self) -> DataImport | None:
+        if self.last_import_id is None:
+            return None
+        return DataImport.objects.with_scopes_disabled().filter(pk=self.last_import_id).first()
+
+    @classmethod
+    def load(cls) -> "RegisterSource":
+        source, _ = cls.objects.get_or_create(pk=1)
+        return source

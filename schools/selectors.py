@@ -1,7 +1,7 @@
 """Reading schools for a person. Views call these, never School.objects.get directly."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -13,7 +13,7 @@ from audit.services import audit_record
 from caseload.models import SipAssignment
 from tenancy.academic_year import current_academic_year
 
-from .models import EligibilityAssessment, School
+from .models import EligibilityAssessment, PerformanceResult, School, SchoolLink
 
 
 def schools_visible_to(user, la) -> QuerySet[School]:
@@ -64,3 +64,46 @@ def get_school_for_edit(request, urn: str) -> School:
     if not request.user.has_perm("schools.change_school", school):
         raise PermissionDenied("You can read this school's record but not change it.")
     return school
+
+
+def school_links(school: School) -> tuple[list[SchoolLink], list[SchoolLink]]:
+    """The school's links from GIAS: (its predecessors, its successors), with both schools loaded."""
+    links = list(
+        SchoolLink.objects.filter(Q(successor=school) | Q(predecessor=school)).select_related(
+            "predecessor__la", "successor__la"
+        )
+    )
+    return [x for x in links if x.successor_id == school.pk], [x for x in links if x.predecessor_id == school.pk]
+
+
+def results_across_links(own: list, predecessor_links: list[SchoolLink]) -> tuple[list, dict[int, School]]:
+    """The school's results (`own`), and its predecessors' for the years before it has any of its own.
+
+    Returns the results and {academic year: predecessor} for the years taken from a predecessor,
+    so a trend reads across an academy conversion and the page can say where the join is.
+    """
+    own_years = {r.academic_year for r in own}
+    first_own = min(own_years, default=None)
+    joined: dict[int, School] = {}
+    predecessors = {link.predecessor_id: link.predecessor for link in predecessor_links}
+    if not predecessors:
+        return own, joined
+    taken = []
+    for result in PerformanceResult.objects.filter(school_id__in=predecessors).order_by("academic_year"):
+        year = result.academic_year
+        if year in own_years or (first_own is not None and year > first_own):
+            continue
+        if joined.setdefault(year, predecessors[result.school_id]).pk != result.school_id:
+            continue  # an amalgamation: one predecessor's figures a year, the first linked
+        taken.append(result)
+    return taken + own, joined
+
+
+def get_link_for_confirming(request, school: School, link_id: int) -> SchoolLink:
+    """A link naming `school` as successor, for its LA's administrators; 404 or PermissionDenied."""
+    link = get_object_or_404(
+        SchoolLink.objects.select_related("predecessor__la", "successor__la"), pk=link_id, successor=school
+    )
+    if not request.user.has_perm("schools.manage_register", school):
+        raise PermissionDenied("Only the LA's administrators confirm a school's successor.")
+    return link

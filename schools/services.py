@@ -10,10 +10,12 @@ from audit.services import audit_record, field_changes, snapshot
 from jobs.runner import job_enqueue
 from sipportal.conflicts import check_version
 from sipportal.errors import DomainError
+from tenancy.academic_year import current_academic_year
 
 from .gias import GiasImporter
 from .imports import import_run
-from .models import DataImport, EligibilityAssessment, EligibilityCriterion, PerformanceResult, School
+from .links import LinksImporter
+from .models import DataImport, EligibilityAssessment, EligibilityCriterion, PerformanceResult, School, SchoolLink
 from .results_csv import ResultsImporter
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -39,6 +41,8 @@ def data_import_run(*, data_import: DataImport) -> DataImport:
     """Run an import held by this process (see jobs.runner.run_job): the task's and the command's work."""
     if data_import.kind == DataImport.Kind.GIAS:
         importer = GiasImporter(la=data_import.la)
+    elif data_import.kind == DataImport.Kind.LINKS:
+        importer = LinksImporter(la=data_import.la)
     else:
         importer = ResultsImporter(la=data_import.la, user=data_import.requested_by)
     if data_import.la is None:
@@ -173,3 +177,72 @@ def eligibility_record(
         detail={"criterion": criterion.number, "from": before["finding"], "to": finding},
     )
     return assessment
+
+
+@transaction.atomic
+def school_link_confirm(*, actor, link: SchoolLink, request=None) -> dict:
+    """Confirm that `link.successor` continues `link.predecessor`, and carry the school's work over.
+
+    This academic year's Gaining Ground membership, SIP assignment (with its visits and days),
+    active improvement priorities, Form 1 and partnerships (as the Gaining Ground school or as
+    the partner) move to the new URN. Earlier years stay with the
+    predecessor, whose page keeps them. What the successor already has is kept, never overwritten.
+    Returns what moved, as the audit record says.
+    """
+    from caseload.models import SipAssignment
+    from priorities.models import Priority, PriorityProfile
+
+    link = SchoolLink.objects.select_for_update().select_related("predecessor", "successor").get(pk=link.pk)
+    if link.is_confirmed:
+        raise SchoolsError(f"The link from {link.predecessor.name} to {link.successor.name} is already confirmed.")
+    old, new = link.predecessor, link.successor
+    if new.is_closed:
+        raise SchoolsError(f"{new.name} has closed: it cannot take over {old.name}'s work.")
+    year = current_academic_year()
+    moved: dict = {"from_urn": old.urn, "to_urn": new.urn, "year": year}
+
+    if old.in_gaining_ground_in(year):
+        if not new.in_gaining_ground_in(year):
+            new.gaining_ground_joined, new.gaining_ground_left = old.gaining_ground_joined, old.gaining_ground_left
+            moved["gaining_ground_joined"] = new.gaining_ground_joined
+        # The predecessor leaves at the start of this year: its earlier years stay in the programme.
+        old.gaining_ground_left = max(year, old.gaining_ground_joined)
+        for school in (old, new):
+            school.version += 1  # a Gaining Ground form opened before this is now stale
+            school.full_clean()
+            school.save(update_fields=["gaining_ground_joined", "gaining_ground_left", "version", "updated_at"])
+
+    assignment = SipAssignment.objects.select_for_update().filter(school=old, academic_year=year).first()
+    if assignment and not SipAssignment.objects.filter(school=new, academic_year=year).exists():
+        assignment.school = new
+        assignment.save(update_fields=["school"])
+        moved["sip_assignment"] = {"sip": assignment.sip.email, "days": str(assignment.days_allocated)}
+
+    priorities = Priority.objects.in_year(year).filter(school=old, is_active=True)
+    if not Priority.objects.in_year(year).filter(school=new, is_active=True).exists():
+        moved["priorities"] = sorted(priorities.values_list("title", flat=True))
+        priorities.update(school=new)
+
+    profiles = PriorityProfile.objects.filter(school=old, academic_year=year)
+    if not PriorityProfile.objects.filter(school=new, academic_year=year).exists():
+        moved["form_1_versions"] = profiles.update(school=new)
+
+    # This year's partnerships, on either side. As a partner the school may support a school of
+    # another LA, whose partnership belongs to that LA: moving the partner side crosses LAs on purpose.
+    from partnerships.models import Partnership
+
+    this_year = {"academic_year": year, "ended_on__isnull": True}
+    as_school = Partnership.objects.filter(school=old, **this_year)
+    names = sorted(as_school.values_list("name", flat=True))
+    as_school.update(school=new)
+    with scopes_disabled():
+        as_partner = Partnership.objects.filter(partner_school=old, **this_year)
+        names += sorted(as_partner.values_list("name", flat=True))
+        as_partner.update(partner_school=new)
+    if names:
+        moved["partnerships"] = names
+
+    link.confirmed_at, link.confirmed_by = timezone.now(), actor
+    link.save(update_fields=["confirmed_at", "confirmed_by"])
+    audit_record(action=Action.SCHOOL_LINK_CONFIRMED, actor=actor, request=request, obj=new, detail=moved)
+    return moved

@@ -38,6 +38,12 @@ class SchoolTable(tables.Table):
         empty_text = "No schools match."
         default = "Not recorded"
 
+    def render_name(self, record, value):
+        # linkify wraps what this returns in the link.
+        if record.is_closed:
+            return format_html('{} <strong class="govuk-tag govuk-tag--grey">Closed</strong>', value)
+        return value
+
     def render_gaining_ground(self, record):
         if record.in_gaining_ground:
             return format_html(

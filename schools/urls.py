@@ -8,6 +8,7 @@ app_name = "schools"
 school_patterns = [
     path("", views.school_detail, name="detail"),
     path("gaining-ground/", views.gaining_ground_edit, name="gaining-ground"),
+    path("predecessors/<int:link_id>/confirm/", views.link_confirm, name="link-confirm"),
     path("results/<int:year>/", views.results_edit, name="results"),
     path("eligibility/<int:number>/", views.eligibility_edit, name="eligibility"),
     path("priorities/", include("priorities.urls")),

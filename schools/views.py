@@ -24,14 +24,21 @@ from .forms import EligibilityForm, GainingGroundForm, ResultsForm, UploadForm
 from .imports import progress_of, spreadsheet_safe
 from .models import DataImport, EligibilityAssessment, EligibilityCriterion, NationalAverage, PupilGroup, School
 from .results_csv import COLUMNS as RESULTS_COLUMNS
-from .selectors import get_school_for_edit, get_school_for_user, school_list_rows
+from .selectors import (
+    get_link_for_confirming,
+    get_school_for_edit,
+    get_school_for_user,
+    results_across_links,
+    school_links,
+    school_list_rows,
+)
 from .tables import EXPORT_COLUMNS, SchoolTable
 
 
 def school_list(request, la_code):
     if not request.user.has_perm("schools.view_school_list", request.la):
         raise PermissionDenied
-    filterset = SchoolFilter(request.GET or None, queryset=school_list_rows(request.user, request.la), request=request)
+    filterset = SchoolFilter(request.GET, queryset=school_list_rows(request.user, request.la), request=request)
     table = SchoolTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(
@@ -50,7 +57,7 @@ def school_export(request, la_code):
     """The filtered list as CSV, safe to open in a spreadsheet. Recorded in the audit log."""
     if not request.user.has_perm("schools.view_school_list", request.la):
         raise PermissionDenied
-    filterset = SchoolFilter(request.GET or None, queryset=school_list_rows(request.user, request.la), request=request)
+    filterset = SchoolFilter(request.GET, queryset=school_list_rows(request.user, request.la), request=request)
     schools = filterset.qs.order_by("name")
     audit_record(
         action=Action.DATA_EXPORTED,
@@ -74,6 +81,8 @@ def school_detail(request, la_code, urn):
     assignment = SipAssignment.objects.filter(school=school, academic_year=year).select_related("sip").first()
     people = school.memberships.select_related("user").order_by("role", "user__full_name")
     results = list(school.results.all())
+    predecessor_links, successor_links = school_links(school)
+    trend_results, joined_years = results_across_links(results, predecessor_links)
     national = list(NationalAverage.objects.all())
     can_edit = request.user.has_perm("schools.change_school", school)
     return render(
@@ -89,7 +98,10 @@ def school_detail(request, la_code, urn):
             "can_see_visits": request.user.has_perm("visits.view_visits", school),
             "can_see_plan": request.user.has_perm("priorities.view_plan", school),
             "can_see_profile": request.user.has_perm("priorities.view_profile", school),
-            "charts": _charts(results, national),
+            "charts": _charts(trend_results, national, joined_years),
+            "joined_from": sorted({(p.name, p.urn) for p in joined_years.values()}),
+            "predecessor_links": predecessor_links,
+            "successor_links": successor_links,
             "criteria": _criteria_with_findings(school, results, national),
             "result_years": sorted({r.academic_year for r in results}, reverse=True),
             # The next year without results, but never one that has not started.
@@ -98,8 +110,12 @@ def school_detail(request, la_code, urn):
     )
 
 
-def _charts(results, national) -> list[dict]:
-    """Three trends, each as an SVG picture and as a table with the same numbers."""
+def _charts(results, national, joined_years: dict | None = None) -> list[dict]:
+    """Three trends, each as an SVG picture and as a table with the same numbers.
+
+    Years in `joined_years` are a predecessor's (before a conversion): their headings say so.
+    """
+    joined_years = joined_years or {}
     by = {(r.academic_year, r.group): r for r in results}
     nat = {(n.academic_year, n.group): n for n in national}
     years = sorted({r.academic_year for r in results})
@@ -144,7 +160,7 @@ def _charts(results, national) -> list[dict]:
             {
                 "title": title,
                 "svg": line_chart(lines),
-                "years": [academic_year_label(y) for y in years],
+                "years": [_year_heading(y, joined_years) for y in years],
                 "rows": [(s.label, [s.points[y] for y in years]) for s in lines],
             }
         )
@@ -154,7 +170,7 @@ def _charts(results, national) -> list[dict]:
             {
                 "title": "Contextual value added (national 1000)",
                 "svg": None,
-                "years": [academic_year_label(y) for y in cva_years],
+                "years": [_year_heading(y, joined_years) for y in cva_years],
                 "rows": [
                     ("CVA", [by[(y, PupilGroup.ALL)].cva for y in cva_years]),
                     ("Lower limit", [by[(y, PupilGroup.ALL)].cva_lower for y in cva_years]),
@@ -163,6 +179,11 @@ def _charts(results, national) -> list[dict]:
             }
         )
     return charts
+
+
+def _year_heading(year: int, joined_years: dict) -> str:
+    label = academic_year_label(year)
+    return f"{label} (predecessor)" if year in joined_years else label
 
 
 def _criteria_with_findings(school, results, national) -> list[dict]:
@@ -341,3 +362,21 @@ def results_template(request, la_code):
             yield cells + [""] * (len(RESULTS_COLUMNS) - len(cells))
 
     return csv_download(request.la, f"performance-data-template-{request.la.code}.csv", rows())
+
+
+def link_confirm(request, la_code, urn, link_id):
+    """The LA administrator confirms a successor: the page says what carries over; POST does it."""
+    school = get_school_for_user(request, urn)
+    link = get_link_for_confirming(request, school, link_id)
+    error = None
+    if request.method == "POST":
+        try:
+            services.school_link_confirm(actor=request.user, link=link, request=request)
+        except DomainError as problem:
+            error = problem.message
+        else:
+            messages.success(
+                request, f"{school.name} now continues {link.predecessor.name}: this year's work has carried over."
+            )
+            return redirect("schools:detail", la_code, urn)
+    return render(request, "schools/link_confirm.html", {"school": school, "link": link, "error": error})

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -318,6 +319,12 @@ JOB_REQUEUE_SECONDS = env_int("JOB_REQUEUE_SECONDS", 60)
 JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-jobs": {"task": "jobs.sweep", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
+    # The national register from the extract URL a site administrator sets (schools.RegisterSource).
+    "refresh-register": {
+        "task": "schools.refresh_register",
+        "schedule": crontab(hour=env_int("REGISTER_REFRESH_HOUR", 3), minute=0),
+        "options": {"expires": 6 * 3600},
+    },
     # Core training: pass on waiting-list offers not taken up in time, and remind booked staff.
     "training-expire-offers": {"task": "training.tasks.expire_offers", "schedule": 300.0},
     "training-send-reminders": {"task": "training.tasks.send_reminders", "schedule": 3600.0},

@@ -230,6 +230,9 @@ def test_values_that_do_not_fit_their_columns_are_reported_and_change_nothing(ad
     assert data_import.counts["skipped"] == 0 and data_import.counts["rejected"] == 9
     assert "Nothing was imported: 12 problems in the file" in page
     assert names(world.a.la) == before
+    with scope(la=world.a.la.pk):
+        rejected = AuditEvent.objects.get(action=Action.DATA_IMPORT_REJECTED, object_id=str(data_import.pk))
+    assert rejected.detail["problems"] == 12
 
 
 def test_an_import_that_fails_unexpectedly_ends_failed_and_tells_the_uploader(admin_client, world):
@@ -254,6 +257,9 @@ def test_an_import_that_fails_unexpectedly_ends_failed_and_tells_the_uploader(ad
     assert [m.to for m in mail.outbox] == [[world.a.la_admin.email]]
     assert mail.outbox[0].subject == "Your import of edubasealldata.csv did not complete"
     assert "900061" not in names(world.a.la)
+    with scope(la=world.a.la.pk):
+        failed = AuditEvent.objects.get(action=Action.DATA_IMPORT_FAILED, object_id=str(data_import.pk))
+    assert "FileNotFoundError" in failed.detail["reason"]
 
 
 @pytest.mark.skipif(not settings.REDIS_AVAILABLE, reason="Redis does not answer")
@@ -336,3 +342,38 @@ def test_the_site_administrator_decides_which_types_are_in_scope(admin_client, w
     EstablishmentType.objects.filter(name="Other independent school").update(in_scope=True)
     upload(admin_client, gias_csv([gias_row("900411", **{"TypeOfEstablishment (name)": "Other independent school"})]))
     assert "900411" in names(world.a.la)
+
+
+def test_an_unchanged_row_is_not_reread_but_a_record_changed_since_is_restored_from_it(admin_client, world):
+    content = gias_csv([gias_row("900801", EstablishmentName="Acle High School"), gias_row("900802")])
+    upload(admin_client, content)
+    # Someone corrects a record by hand (the Django admin saves it whole): the next import reads
+    # that school's row in full again and puts the register's value back.
+    with scope(la=world.a.la.pk):
+        school = School.objects.get(urn="900801")
+        school.name = "Acle High School (typo fixed by hand)"
+        school.save()
+    upload(admin_client, content)
+    data_import = latest_import(world.a.la)
+    assert data_import.counts == {"created": 0, "updated": 1, "unchanged": 1, "skipped": 0, "rejected": 0}
+    assert names(world.a.la)["900801"] == "Acle High School"
+
+
+def test_an_unchanged_row_is_still_skipped_when_its_type_leaves_the_scope(admin_client, world):
+    from schools.models import EstablishmentType
+
+    content = gias_csv([gias_row("900811", **{"TypeOfEstablishment (name)": "Studio schools"})])
+    EstablishmentType.objects.filter(name="Studio schools").update(in_scope=True)
+    upload(admin_client, content)
+    EstablishmentType.objects.filter(name="Studio schools").update(in_scope=False)
+    upload(admin_client, content)
+    assert latest_import(world.a.la).skipped_reasons == {"Not in the register's scope: Studio schools": 1}
+
+
+def test_a_duplicate_of_an_unchanged_row_is_still_an_error(admin_client, world):
+    row = gias_row("900821")
+    upload(admin_client, gias_csv([row]))
+    upload(admin_client, gias_csv([row, row]))
+    data_import = latest_import(world.a.la)
+    assert data_import.state == DataImport.State.REJECTED
+    assert [(e["line"], e["message"]) for e in data_import.errors] == [(3, "This URN is already on line 2.")]

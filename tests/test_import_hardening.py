@@ -173,7 +173,7 @@ def test_a_school_name_with_a_line_break_still_sends_form_1_with_a_one_line_subj
 
 
 def test_asking_twice_for_the_same_event_sends_one_email(world, django_capture_on_commit_callbacks):
-    from accounts.tasks import email_request
+    from jobs.emails import email_request
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         first = email_request(kind="password-reset", event_key="reset-twice", user_id=world.a.head.pk)

@@ -598,3 +598,21 @@ def test_the_gias_import_maps_easting_and_northing_for_distance(client, world, d
     rejected = latest_import(world.a.la)
     assert rejected.state == "rejected"
     assert "British National Grid coordinate" in str(rejected.errors)
+
+
+def test_confirming_a_conversion_carries_this_years_partnership_to_the_new_urn(world, match):
+    from schools import services as school_services
+    from schools.models import School, SchoolLink, Status
+
+    partnership = _partnership(world, match)
+    old = partnership.school
+    with scopes_disabled():
+        School.objects.filter(pk=old.pk).update(status=Status.CLOSED, closed_on="2026-08-31")
+        academy = SchoolFactory(la=old.la, name=f"{old.name} Academy", opened_on="2026-09-01")
+        link = SchoolLink.objects.create(predecessor=old, successor=academy, link_type="Predecessor")
+    with scope(la=old.la_id):
+        moved = school_services.school_link_confirm(actor=world.a.la_admin, link=link)
+    with scopes_disabled():
+        partnership = Partnership.objects.get(pk=partnership.pk)
+    assert partnership.school == academy
+    assert moved["partnerships"] == [partnership.name]

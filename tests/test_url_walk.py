@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Role
+from schools.models import SchoolLink
 from tenancy.models import NationalBody
 
 from .conftest import add_history
@@ -24,6 +25,7 @@ from .factories import (
     PlanActionFactory,
     PriorityFactory,
     ProfileFactory,
+    SchoolFactory,
     VisitFactory,
 )
 from .training_factories import PlaceFactory, SessionFactory
@@ -66,6 +68,7 @@ ACCESS = {
     "schools/imports/performance-template.csv": (200, 403, 403, 403),
     "schools/<str:urn>/": (200, 200, 200, 200),
     "schools/<str:urn>/gaining-ground/": (200, 403, 403, 403),
+    "schools/<str:urn>/predecessors/<int:link_id>/confirm/": (200, 403, 403, 403),
     "schools/<str:urn>/results/<int:year>/": (200, 200, 403, 403),
     "schools/<str:urn>/eligibility/<int:number>/": (200, 200, 403, 403),
     "schools/<str:urn>/priorities/": (200, 200, 200, 200),
@@ -170,6 +173,8 @@ def samples_for(la_world, world):
         priority = PriorityFactory(school=la_world.school)
         profile = ProfileFactory(school=la_world.school)
         action = PlanActionFactory(priority=priority)
+        predecessor = SchoolFactory(la=la_world.la, name="Walk Predecessor", status="closed")
+        link = SchoolLink.objects.create(predecessor=predecessor, successor=la_world.school, link_type="Predecessor")
         report, archive = issued_report_sample(la_world)
         session = SessionFactory(course__la=la_world.la)
         place = PlaceFactory(session=session, booking__school=la_world.school, booking__course=session.course)
@@ -186,6 +191,7 @@ def samples_for(la_world, world):
         "profile_id": profile.pk,
         "section": "contacts",
         "action_id": action.pk,
+        "link_id": link.pk,
         "report_id": report.pk,
         "audience": "governors",
         "step": "issue",

@@ -135,7 +135,7 @@ def test_an_email_job_that_always_crashes_ends_failed_with_its_reason_and_sends_
     from django.db import transaction
     from django_scopes import scopes_disabled
 
-    from accounts.tasks import email_request
+    from jobs.emails import email_request
     from jobs.models import EmailJob
 
     with transaction.atomic():

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.tasks import email_request
 from audit.models import Action
 from audit.services import audit_record
+from jobs.emails import email_request
 from priorities.models import PlanAction, Priority
 from sipportal.errors import DomainError
 

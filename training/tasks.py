@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Role
-from accounts.tasks import email_builder, email_request
+from jobs.emails import email_builder, email_request
 
 from . import services
 from .models import Booking, Place, Session

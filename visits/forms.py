@@ -29,8 +29,8 @@ class AssignmentForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, la, **kwargs):
         super().__init__(*args, **kwargs)
-        # Built per request inside the LA's scope.
-        self.fields["school"].queryset = School.objects.order_by("name")
+        # Built per request inside the LA's scope; a closed school takes no new SIP.
+        self.fields["school"].queryset = School.objects.open().order_by("name")
         self.fields["sip"].queryset = (
             User.objects.filter(memberships__role=Role.SIP, memberships__la=la).distinct().order_by("full_name")
         )

@@ -29,7 +29,7 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import audit_record
 from priorities.models import Priority
-from schools.models import School, Status, gaining_ground_q
+from schools.models import School, gaining_ground_q
 from schools.selectors import get_school_for_user
 from tenancy.academic_year import (
     academic_year_label,
@@ -261,7 +261,7 @@ def caseload_page(request, today: datetime.date | None = None, annotate=None) ->
 def schools_without_sip(year: int) -> QuerySet[School]:
     """The LA's open schools with no SIP for the year (runs inside the LA's scope)."""
     return (
-        School.objects.exclude(status=Status.CLOSED)
+        School.objects.open()
         .exclude(pk__in=SipAssignment.objects.filter(academic_year=year).values("school"))
         .order_by("name")
     )
@@ -319,7 +319,7 @@ def next_year_proposal(year: int) -> list[ProposedAssignment]:
     this_year = {a.school_id: a for a in SipAssignment.objects.filter(academic_year=year - 1)}
     next_year = {a.school_id: a for a in SipAssignment.objects.filter(academic_year=year)}
     proposals = []
-    for school in School.objects.exclude(status=Status.CLOSED).order_by("name"):
+    for school in School.objects.open().order_by("name"):
         existing = next_year.get(school.pk)
         current = this_year.get(school.pk)
         was_in, will_be_in = school.in_gaining_ground_in(year - 1), school.in_gaining_ground_in(year)

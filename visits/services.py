@@ -55,6 +55,8 @@ def assignment_set(
         raise VisitError(
             f"{academic_year_label(academic_year)} is over; its caseload is kept as history.", field="school"
         )
+    if school.is_closed:
+        raise VisitError(f"{school.name} has closed: it takes no SIP.", field="school")
     _check_is_sip_of_la(sip, school)
     assignment = SipAssignment.objects.select_for_update().filter(school=school, academic_year=academic_year).first()
     before = {"sip": assignment.sip.email, "days": str(assignment.days_allocated)} if assignment else None

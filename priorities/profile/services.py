@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.predicates import is_schools_head, is_schools_sip
-from accounts.tasks import email_request
 from audit.models import Action
 from audit.services import audit_record
 from caseload.models import SipAssignment
+from jobs.emails import email_request
 from schools.models import School
 from sipportal.conflicts import check_version
 from tenancy.academic_year import academic_year_label, current_academic_year

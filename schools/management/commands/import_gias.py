@@ -17,13 +17,18 @@ from tenancy.models import LocalAuthority
 
 
 class Command(BaseCommand):
-    help = "Import schools from a GIAS extract (edubasealldataYYYYMMDD.csv), all or nothing."
+    help = "Import schools from a GIAS extract (edubasealldataYYYYMMDD.csv), or its links file, all or nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
         parser.add_argument("--la", help="Only this LA's rows (3-digit code); the others are skipped.")
+        parser.add_argument(
+            "--links",
+            action="store_true",
+            help="The file is the links file (links_edubasealldataYYYYMMDD.csv); implied by that name.",
+        )
 
-    def handle(self, *args, path: Path, la: str | None, **options):
+    def handle(self, *args, path: Path, la: str | None, links: bool = False, **options):
         if not path.exists():
             raise CommandError(f"{path} does not exist")
         authority = None
@@ -32,7 +37,8 @@ class Command(BaseCommand):
             if authority is None:
                 raise CommandError(f"No LA with code {la}")
         with path.open("rb") as handle, scope(la=authority.pk) if authority else scopes_disabled():
-            data_import = DataImport(la=authority, kind=DataImport.Kind.GIAS, original_name=path.name[:255])
+            kind = DataImport.Kind.LINKS if links or path.name.lower().startswith("links_") else DataImport.Kind.GIAS
+            data_import = DataImport(la=authority, kind=kind, original_name=path.name[:255])
             data_import.file.save(path.name, File(handle), save=False)
             data_import.save()
         # The same runner as the background task: a crash ends the import "failed", with a reason.

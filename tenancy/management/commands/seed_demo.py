@@ -17,6 +17,7 @@ from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
 
 from ._demo_history import seed_year
 from ._demo_partnerships import seed_partnerships
+from ._demo_register import seed_conversion
 from ._demo_reports import seed_reports
 from ._demo_results import seed_national, seed_school
 from ._demo_training import seed_training
@@ -244,6 +245,7 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(user=person, role=role, national_body=body, defaults={"region": region})
             logins.append((email, f"{role.label}{', ' + region.label if region else ''}"))
         logins.append((multi.email, "SIP in Barnet (302) and Norfolk (926)"))
+        seed_conversion()
         logins += seed_partnerships(self._person)
         seed_reports()
         seed_training(year)
