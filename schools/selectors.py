@@ -13,7 +13,15 @@ from audit.services import audit_record
 from caseload.models import SipAssignment
 from tenancy.academic_year import current_academic_year
 
-from .models import EligibilityAssessment, PerformanceResult, School, SchoolLink
+from .models import (
+    DataImport,
+    EligibilityAssessment,
+    EligibilityCriterion,
+    NationalAverage,
+    PerformanceResult,
+    School,
+    SchoolLink,
+)
 
 
 def schools_visible_to(user, la) -> QuerySet[School]:
@@ -107,3 +115,41 @@ def get_link_for_confirming(request, school: School, link_id: int) -> SchoolLink
     if not request.user.has_perm("schools.manage_register", school):
         raise PermissionDenied("Only the LA's administrators confirm a school's successor.")
     return link
+
+
+def sip_assignment_of(school, year: int):
+    """The school's SIP assignment in that academic year, with the SIP, or None."""
+    return SipAssignment.objects.filter(school=school, academic_year=year).select_related("sip").first()
+
+
+def national_averages() -> list:
+    """The national reference figures of every year and group (reference data, not an LA's)."""
+    return list(NationalAverage.objects.all())
+
+
+def eligibility_criteria():
+    """The handbook's ten Gaining Ground criteria, in order."""
+    return EligibilityCriterion.objects.all()
+
+
+def get_criterion(number: int) -> EligibilityCriterion:
+    return get_object_or_404(EligibilityCriterion, number=number)
+
+
+def assessment_of(school, criterion) -> EligibilityAssessment | None:
+    return EligibilityAssessment.objects.filter(school=school, criterion=criterion).first()
+
+
+def school_as_saved(school) -> School:
+    """The school as it is saved now, to show beside what someone typed after an edit conflict."""
+    return School.objects.get(pk=school.pk)
+
+
+def recent_imports():
+    """The LA's last 20 imports, newest first (inside the LA's scope)."""
+    return DataImport.objects.select_related("requested_by")[:20]
+
+
+def get_import_for_la(import_id: int) -> DataImport:
+    """One of the LA's imports (inside its scope), or 404."""
+    return get_object_or_404(DataImport.objects.select_related("requested_by"), pk=import_id)

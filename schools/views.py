@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from audit.models import Action
 from audit.services import audit_record
-from caseload.models import SipAssignment
 from jobs.status import background_is_up, background_status
 from sipportal.conflicts import Conflict, VersionConflict
 from sipportal.errors import DomainError
@@ -22,15 +21,23 @@ from .eligibility import suggest
 from .filters import SchoolFilter
 from .forms import EligibilityForm, GainingGroundForm, ResultsForm, UploadForm
 from .imports import progress_of, spreadsheet_safe
-from .models import DataImport, EligibilityAssessment, EligibilityCriterion, NationalAverage, PupilGroup, School
+from .models import DataImport, EligibilityAssessment, PupilGroup
 from .results_csv import COLUMNS as RESULTS_COLUMNS
 from .selectors import (
+    assessment_of,
+    eligibility_criteria,
+    get_criterion,
+    get_import_for_la,
     get_link_for_confirming,
     get_school_for_edit,
     get_school_for_user,
+    national_averages,
+    recent_imports,
     results_across_links,
+    school_as_saved,
     school_links,
     school_list_rows,
+    sip_assignment_of,
 )
 from .tables import EXPORT_COLUMNS, SchoolTable
 
@@ -78,12 +85,12 @@ def school_export(request, la_code):
 def school_detail(request, la_code, urn):
     school = get_school_for_user(request, urn)
     year = current_academic_year()
-    assignment = SipAssignment.objects.filter(school=school, academic_year=year).select_related("sip").first()
+    assignment = sip_assignment_of(school, year)
     people = school.memberships.select_related("user").order_by("role", "user__full_name")
     results = list(school.results.all())
     predecessor_links, successor_links = school_links(school)
     trend_results, joined_years = results_across_links(results, predecessor_links)
-    national = list(NationalAverage.objects.all())
+    national = national_averages()
     can_edit = request.user.has_perm("schools.change_school", school)
     return render(
         request,
@@ -189,7 +196,7 @@ def _year_heading(year: int, joined_years: dict) -> str:
 def _criteria_with_findings(school, results, national) -> list[dict]:
     recorded = {a.criterion_id: a for a in school.eligibility.select_related("assessed_by")}
     rows = []
-    for criterion in EligibilityCriterion.objects.all():
+    for criterion in eligibility_criteria():
         rows.append(
             {
                 "criterion": criterion,
@@ -224,7 +231,7 @@ def gaining_ground_edit(request, la_code, urn):
                 request=request,
             )
         except VersionConflict as error:
-            saved = School.objects.get(pk=school.pk)
+            saved = school_as_saved(school)
             conflict = Conflict.for_form(form, saved, error=error, version=saved.version)
         except DomainError as error:
             add_domain_error(form, error)
@@ -260,11 +267,11 @@ def results_edit(request, la_code, urn, year):
 
 def eligibility_edit(request, la_code, urn, number):
     school = get_school_for_edit(request, urn)
-    criterion = get_object_or_404(EligibilityCriterion, number=number)
-    assessment = EligibilityAssessment.objects.filter(school=school, criterion=criterion).first()
+    criterion = get_criterion(number)
+    assessment = assessment_of(school, criterion)
     suggestion = None
     if criterion.rule:
-        suggestion = suggest(criterion.rule, list(school.results.all()), list(NationalAverage.objects.all()))
+        suggestion = suggest(criterion.rule, list(school.results.all()), national_averages())
     initial = {
         "finding": assessment.finding if assessment else EligibilityAssessment.Finding.NOT_ASSESSED,
         "evidence": assessment.evidence if assessment else "",
@@ -311,7 +318,7 @@ def imports(request, la_code):
             add_domain_error(form, error)
         else:
             return redirect("schools:import", la_code, data_import.pk)
-    recent = DataImport.objects.select_related("requested_by")[:20]
+    recent = recent_imports()
     background_up = background_is_up(background_status(ping_timeout=0.5))
     return render(request, "schools/imports.html", {"form": form, "recent": recent, "background_up": background_up})
 
@@ -335,7 +342,7 @@ def _import_status_text(data_import: DataImport, progress: dict) -> str:
 
 def import_detail(request, la_code, import_id):
     _require_register_manager(request)
-    data_import = get_object_or_404(DataImport.objects.select_related("requested_by"), pk=import_id)
+    data_import = get_import_for_la(import_id)
     progress = progress_of(data_import)
     status_text = _import_status_text(data_import, progress)
     if request.GET.get("format") == "json":
