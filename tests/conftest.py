@@ -31,6 +31,9 @@ from .factories import (
     build_history,
 )
 
+# Fixtures of a broker and workers of a test's own (tests that kill workers or stop Redis).
+from .worker_stack import redis, start_worker  # noqa: F401
+
 # A Wednesday in the autumn term of 2026/27.
 FROZEN_NOW = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 HISTORY_YEARS = 2

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from pypdf import PdfReader
 
-from bench._stack import RedisServer, Worker, wait_until, worker_env
+from bench._stack import wait_until
 from jobs.models import JobState
 from reports import services
 from reports.models import RenderedDocument, Report
-from sipportal.celery import app
 
 from .test_reports import COMPLETE
+from .worker_stack import use_broker
 
 pytestmark = [
     pytest.mark.worker,
@@ -33,43 +33,6 @@ pytestmark = [
         reason="workers in other processes need a database server",
     ),
 ]
-
-
-def _use_broker(url: str, *, eager: bool) -> None:
-    app.conf.update(broker_url=url, task_always_eager=eager)
-    app._pool = None  # the producer pools hold connections to the previous broker
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def redis():
-    server = RedisServer().start()
-    _use_broker(server.url, eager=False)
-    try:
-        yield server
-    finally:
-        _use_broker(settings.CELERY_BROKER_URL, eager=True)
-        server.stop()
-
-
-@pytest.fixture
-def start_worker(redis, tmp_path):
-    workers = []
-    database = settings.DATABASES["default"]
-    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
-    url = f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    env = worker_env(
-        database_url=url, redis_url=redis.url, media_root=str(settings.MEDIA_ROOT), email_dir=str(tmp_path)
-    )
-
-    def start() -> Worker:
-        worker = Worker(env).start()
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.stop()
 
 
 def _draft(la_world, **values):
@@ -140,7 +103,7 @@ def test_with_the_broker_down_issuing_succeeds_says_queued_and_renders_when_it_i
     assert all(d.is_queued_without_broker for d in _documents(report).values())
 
     redis.start()
-    _use_broker(redis.url, eager=False)
+    use_broker(redis.url, eager=False)
     start_worker()
     assert wait_until(lambda: _all_done(report), 90, step=0.5)
     assert all(d.state == JobState.DONE and d.attempts == 1 for d in _documents(report).values())

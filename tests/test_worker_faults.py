@@ -14,11 +14,11 @@ from django.urls import reverse
 from django_scopes import scope
 
 from audit.models import Action, AuditEvent
-from bench._stack import RedisServer, Worker, sent_subjects, wait_until, worker_env
+from bench._stack import sent_subjects, wait_until
 from schools.models import DataImport, School
-from sipportal.celery import app
 
 from .gias_files import gias_csv, gias_row
+from .worker_stack import use_broker
 
 pytestmark = [
     pytest.mark.worker,
@@ -30,46 +30,6 @@ pytestmark = [
     ),
     pytest.mark.skipif(not shutil.which("redis-server"), reason="these tests start a Redis server of their own"),
 ]
-
-
-def _use_broker(url: str, *, eager: bool) -> None:
-    app.conf.update(broker_url=url, task_always_eager=eager)
-    app._pool = None  # the producer pools hold connections to the previous broker
-    app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def redis():
-    server = RedisServer().start()
-    _use_broker(server.url, eager=False)
-    try:
-        yield server
-    finally:
-        _use_broker(settings.CELERY_BROKER_URL, eager=True)
-        server.stop()
-
-
-@pytest.fixture
-def start_worker(redis, tmp_path):
-    workers = []
-    email_dir = tmp_path / "sent"
-    email_dir.mkdir()
-    database = settings.DATABASES["default"]
-    password = f":{database['PASSWORD']}" if database["PASSWORD"] else ""
-    url = f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    env = worker_env(
-        database_url=url, redis_url=redis.url, media_root=str(settings.MEDIA_ROOT), email_dir=str(email_dir)
-    )
-
-    def start() -> Worker:
-        worker = Worker(env).start()
-        workers.append(worker)
-        return worker
-
-    start.email_dir = str(email_dir)
-    yield start
-    for worker in workers:
-        worker.stop()
 
 
 def import_state(la, pk) -> DataImport:
@@ -137,7 +97,7 @@ def test_with_redis_down_the_upload_and_a_reset_are_queued_and_done_once_redis_i
     assert reset.status_code in (200, 302) and time.monotonic() - started < 3
 
     redis.start()
-    _use_broker(redis.url, eager=False)
+    use_broker(redis.url, eager=False)
     start_worker()
     assert wait_until(lambda: import_state(world.a.la, pk).finished, 60, step=0.5)
     assert import_state(world.a.la, pk).state == "done"
