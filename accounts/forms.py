@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
+from common.forms import GovukFormMixin
 from schools.models import School
-from sipportal.forms import GovukFormMixin
 
 from .models import INVITABLE_ROLES, Role
 

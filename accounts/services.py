@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record, field_changes, snapshot
-from sipportal.client_address import client_address
-from sipportal.errors import DomainError
+from common.client_address import client_address
+from common.errors import DomainError
 
 from .models import LA_ROLES, SCHOOL_ROLES, Invitation, Membership, Role
 

@@ -10,8 +10,8 @@ from django_tables2 import RequestConfig
 
 from audit.models import Action
 from audit.services import audit_record
-from sipportal.errors import DomainError
-from sipportal.forms import add_domain_error
+from common.errors import DomainError
+from common.forms import add_domain_error
 
 from . import selectors, services
 from .forms import (

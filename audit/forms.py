@@ -1,7 +1,7 @@
 from django import forms
 
-from sipportal.dates import GovukDateField
-from sipportal.forms import GovukFormMixin
+from common.dates import GovukDateField
+from common.forms import GovukFormMixin
 
 from .models import Action
 

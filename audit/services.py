@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from sipportal.client_address import client_address
+from common.client_address import client_address
 
 from .models import Action, AuditEvent
 

@@ -103,7 +103,7 @@ def profile(request, body, profile_id):
                 **values,
             )
         except partnership_services.PartnershipError as error:
-            from sipportal.forms import add_domain_error
+            from common.forms import add_domain_error
 
             add_domain_error(form, error)
         else:

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from caseload.models import SipAssignment
+from common.todo import Todo, counted
 from priorities.models import PriorityProfile, ProfileEvent
 from schools.models import School, Status
-from sipportal.todo import Todo, counted
 from tenancy.academic_year import academic_year_label, current_academic_year
 from training import selectors as training_todo
 from visits.models import NextStep, Visit

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from sipportal.forms import GovukFormMixin, RowForm
+from common.forms import GovukFormMixin, RowForm
 
 from .models import Form2, LedgerKind, Strength, SupportingSchool
 

@@ -13,8 +13,8 @@ from django_scopes import scope, scopes_disabled
 
 from audit.models import Action
 from audit.services import audit_record
+from common.errors import DomainError
 from jobs.emails import email_request
-from sipportal.errors import DomainError
 from tenancy.academic_year import academic_year_dates, academic_year_label, current_academic_year
 
 from .models import (
@@ -355,7 +355,7 @@ def form2_save_strategies(
     *, actor, access, plan: Form2, focus_area: FocusArea, lock_version: int, rows: list[dict], request=None
 ) -> Form2:
     """Replace the strategies of one key focus area (each with one named lead and its dates)."""
-    from sipportal.forms import is_one_named_person
+    from accounts.validators import is_one_named_person
 
     plan = _locked(plan, lock_version)
     _check_editable(access, plan)

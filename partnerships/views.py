@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
-from sipportal.forms import add_domain_error, error_summary_items
+from common.forms import add_domain_error, error_summary_items
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from . import services

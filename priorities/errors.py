@@ -1,4 +1,4 @@
-from sipportal.errors import DomainError
+from common.errors import DomainError
 
 
 class ProfileError(DomainError):

@@ -1,8 +1,8 @@
 from django import forms
 
 from accounts.validators import is_one_named_person
-from sipportal.dates import GovukDateField, GovukMonthYearField
-from sipportal.forms import GovukFormMixin, RowForm
+from common.dates import GovukDateField, GovukMonthYearField
+from common.forms import GovukFormMixin, RowForm
 
 from .models import (
     MAX_PRIORITIES,

@@ -1,7 +1,7 @@
 from django import forms
 
+from common.forms import GovukFormMixin
 from schools.models import PupilGroup
-from sipportal.forms import GovukFormMixin
 
 from .models import Report
 from .services import EDITABLE_FIELDS, TERM_NAMES

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from sipportal.todo import Todo, counted
+from common.todo import Todo, counted
 from visits.models import Visit
 
 from .models import Audience, RenderedDocument, Report, ReportArchive

@@ -16,11 +16,11 @@ from django_scopes import scopes_disabled
 from accounts.predicates import is_schools_head, is_schools_sip
 from audit.models import Action
 from audit.services import audit_record
+from common.errors import DomainError
 from jobs.models import JobState
 from jobs.runner import job_enqueue, job_send
 from priorities.models import PlanAction
 from schools.models import PupilGroup
-from sipportal.errors import DomainError
 from tenancy.academic_year import academic_year_dates, academic_year_label, academic_year_of, current_academic_year
 from visits.models import Visit, VisitPerson
 

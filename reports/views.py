@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from common.errors import DomainError
+from common.forms import add_domain_error
 from jobs.models import JobState
 from schools.selectors import get_school_for_user
-from sipportal.errors import DomainError
-from sipportal.forms import add_domain_error
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from . import services

@@ -3,7 +3,7 @@ from django import forms
 from django.http import QueryDict
 
 from accounts.models import Role, User
-from sipportal.forms import GovukFormMixin
+from common.forms import GovukFormMixin
 from tenancy.academic_year import current_academic_year
 
 from .models import EligibilityAssessment, EligibilityCriterion, OfstedRating, Phase

@@ -1,6 +1,6 @@
 from django import forms
 
-from sipportal.forms import GovukFormMixin
+from common.forms import GovukFormMixin
 
 from .models import RESULT_RANGES, DataImport, EligibilityAssessment, PerformanceResult, PupilGroup
 

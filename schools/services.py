@@ -7,9 +7,9 @@ from django_scopes import scopes_disabled
 
 from audit.models import Action
 from audit.services import audit_record, field_changes, snapshot
+from common.conflicts import check_version
+from common.errors import DomainError
 from jobs.runner import job_enqueue
-from sipportal.conflicts import check_version
-from sipportal.errors import DomainError
 from tenancy.academic_year import current_academic_year
 
 from .gias import GiasImporter

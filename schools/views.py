@@ -8,11 +8,11 @@ from django_tables2 import RequestConfig
 
 from audit.models import Action
 from audit.services import audit_record
+from common.conflicts import Conflict, VersionConflict
+from common.errors import DomainError
+from common.forms import add_domain_error
+from common.streaming import csv_download
 from jobs.status import background_is_up, background_status
-from sipportal.conflicts import Conflict, VersionConflict
-from sipportal.errors import DomainError
-from sipportal.forms import add_domain_error
-from sipportal.streaming import csv_download
 from tenancy.academic_year import academic_year_label, current_academic_year
 
 from . import services

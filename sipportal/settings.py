@@ -201,7 +201,7 @@ AXES_RESET_ON_SUCCESS = True
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 if PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"PROXY_COUNT={PROXY_COUNT}: use 0 or more")
-AXES_CLIENT_IP_CALLABLE = "sipportal.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "common.client_address.client_address"
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_COOKIE_HTTPONLY = True

@@ -140,7 +140,7 @@ def test_the_closed_schools_to_do_costs_one_query_however_many_close(client, wor
 
 @pytest.mark.one_year
 def test_assigning_a_sip_to_a_closed_school_is_refused_by_the_service(world):
-    from sipportal.errors import DomainError
+    from common.errors import DomainError
     from visits.services import assignment_set
 
     close(world.a.other_school)

@@ -9,9 +9,9 @@ from django import forms
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from common.dates import GovukDateField, GovukMonthYearField
+from common.forms import GovukFormMixin, error_summary_items
 from priorities.forms import MilestoneForm, ProfilePriorityForm
-from sipportal.dates import GovukDateField, GovukMonthYearField
-from sipportal.forms import GovukFormMixin, error_summary_items
 from visits.models import Visit
 
 

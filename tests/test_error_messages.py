@@ -9,8 +9,8 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_scopes import scope
 
+from common.forms import GovukFormMixin
 from schools.forms import ResultsForm
-from sipportal.forms import GovukFormMixin
 
 FORM_MODULES = [
     "accounts.forms",

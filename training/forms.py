@@ -1,8 +1,8 @@
 from django import forms
 
+from common.dates import GovukDateField
+from common.forms import GovukFormMixin, RowForm
 from priorities.models import PlanAction, Priority
-from sipportal.dates import GovukDateField
-from sipportal.forms import GovukFormMixin, RowForm
 
 from .models import Course, Place, Session
 from .programme import SENIOR_LEADER_QUESTIONS

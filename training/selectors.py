@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from common.todo import Todo
 from schools.models import School
-from sipportal.todo import Todo
 
 from .models import Booking, Course, Place, Session, Subject
 

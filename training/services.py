@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record
+from common.errors import DomainError
 from jobs.emails import email_request
 from priorities.models import PlanAction, Priority
-from sipportal.errors import DomainError
 
 from .models import Booking, Course, Place, Session
 from .programme import CORE_PROGRAMME_2004_05, SENIOR_LEADER_QUESTIONS

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from audit.models import Action
 from audit.services import audit_record
+from common.errors import DomainError
+from common.forms import add_domain_error, error_summary_items
 from schools.selectors import get_school_for_user
-from sipportal.errors import DomainError
-from sipportal.forms import add_domain_error, error_summary_items
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from . import selectors, services

@@ -5,9 +5,9 @@ from django import forms
 
 from accounts.models import Role, User
 from accounts.validators import is_one_named_person
+from common.dates import GovukDateField
+from common.forms import GovukFormMixin, RowForm
 from schools.models import School
-from sipportal.dates import GovukDateField
-from sipportal.forms import GovukFormMixin, RowForm
 from tenancy.academic_year import current_academic_year
 
 from .models import PriorityEvaluation, Visit

@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from audit.models import Action
 from audit.services import audit_record
+from common.conflicts import check_version
+from common.errors import DomainError
 from priorities.models import Priority
-from sipportal.conflicts import check_version
-from sipportal.errors import DomainError
 from tenancy.academic_year import academic_year_dates, academic_year_label, academic_year_of, current_academic_year
 
 from .agenda import agenda_template

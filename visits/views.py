@@ -6,9 +6,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from sipportal.conflicts import Conflict, VersionConflict
-from sipportal.errors import DomainError
-from sipportal.forms import add_domain_error, error_summary_items
+from common.conflicts import Conflict, VersionConflict
+from common.errors import DomainError
+from common.forms import add_domain_error, error_summary_items
 from tenancy.academic_year import academic_year_label, current_academic_year, year_links
 
 from . import selectors, services

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record
-from sipportal.conflicts import check_version, display
+from common.conflicts import check_version, display
 from tenancy.academic_year import academic_year_dates, current_academic_year
 
 from ..errors import ProfileError

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from sipportal.conflicts import Conflict, VersionConflict
-from sipportal.errors import DomainError
-from sipportal.forms import add_domain_error
+from common.conflicts import Conflict, VersionConflict
+from common.errors import DomainError
+from common.forms import add_domain_error
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from ..forms import MilestoneFormSet, PlanActionForm, PriorityForm, ReviewForm, YearEndForm, add_correction_reason

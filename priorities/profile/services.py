@@ -13,9 +13,9 @@ from accounts.predicates import is_schools_head, is_schools_sip
 from audit.models import Action
 from audit.services import audit_record
 from caseload.models import SipAssignment
+from common.conflicts import check_version
 from jobs.emails import email_request
 from schools.models import School
-from sipportal.conflicts import check_version
 from tenancy.academic_year import academic_year_label, current_academic_year
 from tenancy.models import NationalBody
 

@@ -8,9 +8,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from sipportal.conflicts import Conflict, ConflictRow, VersionConflict, display, set_version
-from sipportal.errors import DomainError
-from sipportal.forms import add_domain_error, error_summary_items
+from common.conflicts import Conflict, ConflictRow, VersionConflict, display, set_version
+from common.errors import DomainError
+from common.forms import add_domain_error, error_summary_items
 
 from ..forms import (
     CarryOverForm,

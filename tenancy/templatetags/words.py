@@ -2,7 +2,7 @@
 
 from django import template
 
-from sipportal.forms import label_in_sentence
+from common.forms import label_in_sentence
 
 register = template.Library()
 

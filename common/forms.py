@@ -4,9 +4,6 @@ from django import forms as dj_forms
 from django.forms.utils import pretty_name
 from django.utils.functional import cached_property
 
-# The "one named person" rule lives with the other rules about people; kept importable from here.
-from accounts.validators import is_one_named_person  # noqa: F401
-
 # Words that keep their capital letter at the start of a sentence's middle.
 KEEP_CAPITAL = {"English", "Gaining", "Ofsted", "September", "January", "April"}
 

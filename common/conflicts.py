@@ -39,7 +39,7 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Model
 
-from sipportal.errors import DomainError
+from common.errors import DomainError
 
 NOT_PROVIDED = "Not provided"
 
