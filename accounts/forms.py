@@ -3,9 +3,12 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 from common.forms import GovukFormMixin
-from schools.models import School
 
-from .models import INVITABLE_ROLES, Role
+from .models import INVITABLE_ROLES, Membership, Role
+
+# The school model, through the membership's foreign key: schools build on accounts (access,
+# roles), so accounts does not import them.
+School = Membership.school.field.related_model
 
 ROLE_CHOICES = [(r.value, r.label) for r in INVITABLE_ROLES]
 

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from schools.models import School
-
 from .models import AuditEvent
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 PER_PAGE = 50
 MAX_SCHOOLS = 200  # a fragment such as "High" matches many schools; more than a page needs
+# The school model, through the log's own foreign key: audit sits below schools (schools write
+# to the log), so it does not import them.
+School = AuditEvent.school.field.related_model
 
 
 def cursor_of(event: AuditEvent) -> str:

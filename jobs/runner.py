@@ -15,6 +15,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from datetime import timedelta
 
+from celery import current_app as app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.apps import apps
 from django.conf import settings
@@ -72,8 +73,6 @@ def job_enqueue(job: Job) -> None:
 
 def job_send(model: type[Job], pk: int) -> bool:
     """Put a message for the job on the broker now. False when the broker cannot take it."""
-    from sipportal.celery import app
-
     with scopes_disabled():
         _rows(model).filter(pk=pk, state=JobState.REQUESTED).update(queued_at=timezone.now())
     if model.task_name not in app.tasks:

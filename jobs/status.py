@@ -3,6 +3,8 @@
 import logging
 import socket
 
+from celery import current_app as app
+
 logger = logging.getLogger(__name__)
 
 
@@ -12,8 +14,6 @@ def broker_reachable(timeout: float = 0.5) -> bool:
     Checked before publishing: a Redis client retries a refused connection for seconds, and a
     request must not wait that long.
     """
-    from sipportal.celery import app
-
     connection = app.connection_for_write()
     if connection.transport_cls in ("memory", "kombu.transport.memory:Transport") or not connection.hostname:
         return True
@@ -26,8 +26,6 @@ def broker_reachable(timeout: float = 0.5) -> bool:
 
 def background_status(*, ping_timeout: float = 1.0) -> dict[str, str]:
     """{"broker": …, "worker": …}, each "ok", "down", "unknown" or "in-process" (no broker)."""
-    from sipportal.celery import app
-
     if app.conf.task_always_eager:
         return {"broker": "in-process", "worker": "in-process"}
     if not broker_reachable():

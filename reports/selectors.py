@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from common.todo import Todo, counted
 from visits.models import Visit
+from visits.selectors import caseload_annotation
 
 from .models import Audience, RenderedDocument, Report, ReportArchive
 
@@ -59,6 +60,7 @@ def get_document_for_download(request, report: Report, audience: str) -> Rendere
     return document
 
 
+@caseload_annotation
 def with_latest_report(assignments: QuerySet) -> QuerySet:
     """Annotate caseload rows (SIP assignments) with their school's latest report: its state and date.
 

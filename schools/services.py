@@ -7,6 +7,7 @@ from django_scopes import scopes_disabled
 
 from audit.models import Action
 from audit.services import audit_record, field_changes, snapshot
+from caseload.models import SipAssignment
 from common.conflicts import check_version
 from common.errors import DomainError
 from jobs.runner import job_enqueue
@@ -17,6 +18,7 @@ from .imports import import_run
 from .links import LinksImporter
 from .models import DataImport, EligibilityAssessment, EligibilityCriterion, PerformanceResult, School, SchoolLink
 from .results_csv import ResultsImporter
+from .signals import school_converted
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -185,13 +187,11 @@ def school_link_confirm(*, actor, link: SchoolLink, request=None) -> dict:
 
     This academic year's Gaining Ground membership, SIP assignment (with its visits and days),
     active improvement priorities, Form 1 and partnerships (as the Gaining Ground school or as
-    the partner) move to the new URN. Earlier years stay with the
-    predecessor, whose page keeps them. What the successor already has is kept, never overwritten.
+    the partner) move to the new URN; the apps of the last three move theirs on `school_converted`.
+    Earlier years stay with the predecessor, whose page keeps them. What the successor already has
+    is kept, never overwritten.
     Returns what moved, as the audit record says.
     """
-    from caseload.models import SipAssignment
-    from priorities.models import Priority, PriorityProfile
-
     link = SchoolLink.objects.select_for_update().select_related("predecessor", "successor").get(pk=link.pk)
     if link.is_confirmed:
         raise SchoolsError(f"The link from {link.predecessor.name} to {link.successor.name} is already confirmed.")
@@ -218,29 +218,8 @@ def school_link_confirm(*, actor, link: SchoolLink, request=None) -> dict:
         assignment.save(update_fields=["school"])
         moved["sip_assignment"] = {"sip": assignment.sip.email, "days": str(assignment.days_allocated)}
 
-    priorities = Priority.objects.in_year(year).filter(school=old, is_active=True)
-    if not Priority.objects.in_year(year).filter(school=new, is_active=True).exists():
-        moved["priorities"] = sorted(priorities.values_list("title", flat=True))
-        priorities.update(school=new)
-
-    profiles = PriorityProfile.objects.filter(school=old, academic_year=year)
-    if not PriorityProfile.objects.filter(school=new, academic_year=year).exists():
-        moved["form_1_versions"] = profiles.update(school=new)
-
-    # This year's partnerships, on either side. As a partner the school may support a school of
-    # another LA, whose partnership belongs to that LA: moving the partner side crosses LAs on purpose.
-    from partnerships.models import Partnership
-
-    this_year = {"academic_year": year, "ended_on__isnull": True}
-    as_school = Partnership.objects.filter(school=old, **this_year)
-    names = sorted(as_school.values_list("name", flat=True))
-    as_school.update(school=new)
-    with scopes_disabled():
-        as_partner = Partnership.objects.filter(partner_school=old, **this_year)
-        names += sorted(as_partner.values_list("name", flat=True))
-        as_partner.update(partner_school=new)
-    if names:
-        moved["partnerships"] = names
+    # Priorities, Form 1 and partnerships: their apps build on the register and carry their own over.
+    school_converted.send(sender=SchoolLink, old=old, new=new, year=year, moved=moved)
 
     link.confirmed_at, link.confirmed_by = timezone.now(), actor
     link.save(update_fields=["confirmed_at", "confirmed_by"])

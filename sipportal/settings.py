@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "overview",
     "jobs",
     "training",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from audit.models import Action, AuditEvent
-from tenancy.management.commands.seed_demo import DEMO_PASSWORD
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 
 from .factories import PASSWORD
 

@@ -5,6 +5,7 @@ the number of schools or years of history.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -204,12 +205,23 @@ class CaseloadPage:
         return self.year == current_academic_year()
 
 
-def caseload_page(request, today: datetime.date | None = None, annotate=None) -> CaseloadPage:
+# What other apps add to each caseload row in the same query: the reports app, which reads visits,
+# adds each school's latest report. They register from their AppConfig.ready().
+caseload_annotations: list[Callable[[QuerySet], QuerySet]] = []
+
+
+def caseload_annotation(annotate: Callable[[QuerySet], QuerySet]) -> Callable[[QuerySet], QuerySet]:
+    """Register `annotate(assignments) -> assignments` for the caseload rows."""
+    caseload_annotations.append(annotate)
+    return annotate
+
+
+def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
     """A SIP's schools in a year; for an LA administrator, every SIP's, with warnings.
 
     Query parameters: `year`, `show=mine`, `gaining_ground=yes|no`, `sort=<column>|-<column>`,
-    `warnings=yes`. Unknown values are ignored, never an error. `annotate` adds what other apps
-    show in the rows (the latest report) to the one query, without this app depending on them.
+    `warnings=yes`. Unknown values are ignored, never an error. The registered `caseload_annotations`
+    add what other apps show in the rows (the latest report) to the one query.
     """
     today = today or timezone.localdate()
     user, la = request.user, request.la
@@ -233,7 +245,7 @@ def caseload_page(request, today: datetime.date | None = None, annotate=None) ->
     order = [f"-{column}" if sort.startswith("-") else column] if column else []
     current = year == current_academic_year()
     rows = caseload_rows(assignments, today=today)
-    if annotate is not None:
+    for annotate in caseload_annotations:
         rows = annotate(rows)
     rows = list(rows.order_by(*order, "sip__full_name", "school__name"))
     for row in rows:

@@ -34,11 +34,7 @@ def _require(request, perm: str, obj) -> None:
 def caseload(request, la_code):
     """A SIP's schools in a year; for an LA administrator, every SIP's, with warnings."""
     _require(request, "visits.view_caseload", request.la)
-    # The caseload shows each school's latest report; the reports app reads visits, so the page
-    # passes its annotation in rather than the visit log importing reports.
-    from reports.selectors import with_latest_report
-
-    page = selectors.caseload_page(request, annotate=with_latest_report)
+    page = selectors.caseload_page(request)
     return render(
         request,
         "visits/caseload.html",

@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 from django_scopes import scopes_disabled
 
+from demo.management.commands.seed_demo import DEMO_PASSWORD
 from schools.models import School
 from tenancy.academic_year import academic_year_label, current_academic_year
-from tenancy.management.commands.seed_demo import DEMO_PASSWORD
 
 from .conftest import assert_accessible
 
