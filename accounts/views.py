@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -12,6 +11,7 @@ from audit.models import Action
 from audit.services import audit_record
 from common.errors import DomainError
 from common.forms import add_domain_error
+from tenancy.selectors import get_la_for_user
 
 from . import selectors, services
 from .forms import (
@@ -48,21 +48,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-def _require_people_manager(request):
-    if not request.user.has_perm("accounts.manage_people", request.la):
-        raise PermissionDenied
-
-
 def people(request, la_code):
-    _require_people_manager(request)
+    get_la_for_user(request, "accounts.manage_people")
     table = MembershipTable(selectors.memberships_of_la())
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "accounts/people.html", {"table": table})
 
 
 def membership_edit(request, la_code, membership_id):
-    _require_people_manager(request)
-    membership = selectors.get_membership_for_la(membership_id)
+    membership = selectors.get_membership_for_edit(request, membership_id)
     initial = {"role": membership.role, "school": membership.school, "is_chair": membership.is_chair}
     form = PlaceForm(request.POST or None, initial=initial)
     if request.method == "POST":
@@ -86,8 +80,7 @@ def membership_edit(request, la_code, membership_id):
 
 def membership_remove(request, la_code, membership_id):
     """Asks first: removing a role cannot be undone from this page."""
-    _require_people_manager(request)
-    membership = selectors.get_membership_for_la(membership_id)
+    membership = selectors.get_membership_for_edit(request, membership_id)
     if request.method == "POST":
         try:
             services.membership_remove(actor=request.user, membership=membership, request=request)
@@ -100,14 +93,14 @@ def membership_remove(request, la_code, membership_id):
 
 
 def invitations(request, la_code):
-    _require_people_manager(request)
+    get_la_for_user(request, "accounts.manage_people")
     table = InvitationTable(selectors.invitations_of_la())
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "accounts/invitations.html", {"table": table})
 
 
 def invitation_new(request, la_code):
-    _require_people_manager(request)
+    get_la_for_user(request, "accounts.manage_people")
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,8 +117,7 @@ def invitation_new(request, la_code):
 
 @require_POST
 def invitation_change(request, la_code, invitation_id, action):
-    _require_people_manager(request)
-    invitation = selectors.get_invitation_for_la(invitation_id)
+    invitation = selectors.get_invitation_for_edit(request, invitation_id)
     service = {"resend": services.invitation_resend, "revoke": services.invitation_revoke}[action]
     try:
         service(actor=request.user, invitation=invitation, request=request)

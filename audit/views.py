@@ -1,5 +1,6 @@
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+
+from tenancy.selectors import get_la_for_user
 
 from .forms import AuditFilterForm
 from .selectors import audit_log_page
@@ -7,8 +8,7 @@ from .selectors import audit_log_page
 
 def audit_log(request, la_code):
     """The LA's audit log, newest first, for its administrators, filtered and paged by key."""
-    if not request.user.has_perm("audit.view_log", request.la):
-        raise PermissionDenied
+    get_la_for_user(request, "audit.view_log")
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = audit_log_page(filters=filters, before=request.GET.get("before"), after=request.GET.get("after"))

@@ -74,6 +74,14 @@ def get_school_for_edit(request, urn: str) -> School:
     return school
 
 
+def get_school_for_register_edit(request, urn: str) -> School:
+    """As get_school_for_user; PermissionDenied for people who may read the school but not manage the register."""
+    school = get_school_for_user(request, urn)
+    if not request.user.has_perm("schools.manage_register", school):
+        raise PermissionDenied
+    return school
+
+
 def school_links(school: School) -> tuple[list[SchoolLink], list[SchoolLink]]:
     """The school's links from GIAS: (its predecessors, its successors), with both schools loaded."""
     links = list(

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from common.forms import add_domain_error
 from common.streaming import csv_download
 from jobs.status import background_is_up, background_status
 from tenancy.academic_year import academic_year_label, current_academic_year
+from tenancy.selectors import get_la_for_user
 
 from . import services
 from .charts import Series, line_chart
@@ -30,6 +30,7 @@ from .selectors import (
     get_import_for_la,
     get_link_for_confirming,
     get_school_for_edit,
+    get_school_for_register_edit,
     get_school_for_user,
     national_averages,
     recent_imports,
@@ -43,8 +44,7 @@ from .tables import EXPORT_COLUMNS, SchoolTable
 
 
 def school_list(request, la_code):
-    if not request.user.has_perm("schools.view_school_list", request.la):
-        raise PermissionDenied
+    get_la_for_user(request, "schools.view_school_list")
     filterset = SchoolFilter(request.GET, queryset=school_list_rows(request.user, request.la), request=request)
     table = SchoolTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
@@ -62,8 +62,7 @@ def school_list(request, la_code):
 
 def school_export(request, la_code):
     """The filtered list as CSV, safe to open in a spreadsheet. Recorded in the audit log."""
-    if not request.user.has_perm("schools.view_school_list", request.la):
-        raise PermissionDenied
+    get_la_for_user(request, "schools.view_school_list")
     filterset = SchoolFilter(request.GET, queryset=school_list_rows(request.user, request.la), request=request)
     schools = filterset.qs.order_by("name")
     audit_record(
@@ -208,9 +207,7 @@ def _criteria_with_findings(school, results, national) -> list[dict]:
 
 
 def gaining_ground_edit(request, la_code, urn):
-    school = get_school_for_user(request, urn)
-    if not request.user.has_perm("schools.manage_register", school):
-        raise PermissionDenied
+    school = get_school_for_register_edit(request, urn)
     form = GainingGroundForm(
         request.POST or None,
         initial={
@@ -301,13 +298,8 @@ def eligibility_edit(request, la_code, urn, number):
     )
 
 
-def _require_register_manager(request):
-    if not request.user.has_perm("schools.manage_register", request.la):
-        raise PermissionDenied
-
-
 def imports(request, la_code):
-    _require_register_manager(request)
+    get_la_for_user(request, "schools.manage_register")
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -341,7 +333,7 @@ def _import_status_text(data_import: DataImport, progress: dict) -> str:
 
 
 def import_detail(request, la_code, import_id):
-    _require_register_manager(request)
+    get_la_for_user(request, "schools.manage_register")
     data_import = get_import_for_la(import_id)
     progress = progress_of(data_import)
     status_text = _import_status_text(data_import, progress)
@@ -359,7 +351,7 @@ def import_detail(request, la_code, import_id):
 @require_GET
 def results_template(request, la_code):
     """The performance data template: one row per school for last year, all pupils."""
-    _require_register_manager(request)
+    get_la_for_user(request, "schools.manage_register")
     year = current_academic_year() - 1
 
     def rows():

@@ -378,6 +378,14 @@ def get_school_for_planning(request, urn: str) -> tuple[School, SipAssignment]:
     return school, assignment
 
 
+def get_school_for_year_end(request, urn: str) -> School:
+    """The school whose open next steps the person decides on at year end; PermissionDenied otherwise."""
+    school = get_school_visits_for_user(request, urn)
+    if not request.user.has_perm("visits.decide_year_end", school):
+        raise PermissionDenied
+    return school
+
+
 def get_visit_for_user(request, school, visit_id: int) -> Visit:
     """A visit to this school the person may see (the school's own people: finalised ones only).
 
@@ -406,6 +414,14 @@ def get_visit_for_edit(request, school, visit_id: int) -> Visit:
     if visit.academic_year < current_academic_year():
         raise PermissionDenied("Visits of earlier years are history; an LA administrator can correct them.")
     raise PermissionDenied("Only the school's SIP records its visits.")
+
+
+def get_visit_for_finalising(request, school, visit_id: int) -> Visit:
+    """As get_visit_for_edit, for its SIP to finalise; PermissionDenied once it is final."""
+    visit = get_visit_for_edit(request, school, visit_id)
+    if visit.is_final or not request.user.has_perm("visits.record_visit", visit):
+        raise PermissionDenied("This record is finalised already.")
+    return visit
 
 
 def visit_list_page(request, school) -> tuple[int, list[int], QuerySet[Visit]]:

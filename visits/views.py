@@ -1,7 +1,6 @@
 """Caseload and visit pages: object helper → form → service → response."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from common.conflicts import Conflict, VersionConflict
 from common.errors import DomainError
 from common.forms import add_domain_error, error_summary_items
 from tenancy.academic_year import academic_year_label, current_academic_year, year_links
+from tenancy.selectors import get_la_for_user
 
 from . import selectors, services
 from .forms import (
@@ -26,14 +26,9 @@ from .forms import (
 from .models import Visit
 
 
-def _require(request, perm: str, obj) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def caseload(request, la_code):
     """A SIP's schools in a year; for an LA administrator, every SIP's, with warnings."""
-    _require(request, "visits.view_caseload", request.la)
+    get_la_for_user(request, "visits.view_caseload")
     page = selectors.caseload_page(request)
     return render(
         request,
@@ -56,7 +51,7 @@ def _prepare_todo(request) -> dict | None:
 
 def assign(request, la_code):
     """Assign a school's SIP for this year; changing the SIP of a year with visits is a handover."""
-    _require(request, "visits.manage_caseload", request.la)
+    get_la_for_user(request, "visits.manage_caseload")
     year = current_academic_year()
     form = AssignmentForm(request.POST or None, la=request.la, initial={"school": request.GET.get("school")})
     if request.method == "POST" and form.is_valid():
@@ -89,7 +84,7 @@ def assign(request, la_code):
 
 def prepare_year(request, la_code):
     """Next year's SIP assignments, proposed from this year's, confirmed in bulk (from 1 July)."""
-    _require(request, "visits.manage_caseload", request.la)
+    get_la_for_user(request, "visits.manage_caseload")
     today = timezone.localdate()
     year = current_academic_year() + 1
     if not selectors.can_prepare_year(year, today):
@@ -309,9 +304,7 @@ def visit_record(request, la_code, urn, visit_id):
 def visit_finalise(request, la_code, urn, visit_id):
     """Check your answers, then finalise."""
     school = selectors.get_school_visits_for_user(request, urn)
-    visit = selectors.get_visit_for_edit(request, school, visit_id)
-    if visit.is_final or not request.user.has_perm("visits.record_visit", visit):
-        raise PermissionDenied("This record is finalised already.")
+    visit = selectors.get_visit_for_finalising(request, school, visit_id)
     problems = selectors.finalise_problems(visit)
     if request.method == "POST":
         try:
@@ -332,8 +325,7 @@ def visit_finalise(request, la_code, urn, visit_id):
 
 def year_end(request, la_code, urn):
     """The SIP decides, step by step, what happens to the open next steps at year end."""
-    school = selectors.get_school_visits_for_user(request, urn)
-    _require(request, "visits.decide_year_end", school)
+    school = selectors.get_school_for_year_end(request, urn)
     today = timezone.localdate()
     steps = list(selectors.steps_to_decide(school, today))
     ending = selectors.year_ending(today)

@@ -62,6 +62,14 @@ def get_plan_action_for_edit(request, urn: str, action_id: int) -> PlanAction:
     return action
 
 
+def get_plan_action_for_review(request, urn: str, action_id: int) -> PlanAction:
+    """As get_plan_action_for_edit; an earlier year's action is corrected as a whole, not re-reviewed (403)."""
+    action = get_plan_action_for_edit(request, urn, action_id)
+    if action.priority.is_history:
+        raise PermissionDenied(HISTORY_REFUSED)
+    return action
+
+
 def form1_differences(school, priorities) -> dict[int, ProfilePriority]:
     """Priorities that differ from the school's latest agreed Form 1, with the Form 1 row to compare."""
     latest_agreed = (

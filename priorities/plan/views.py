@@ -1,7 +1,6 @@
 """The school's priorities and improvement plan: object helper → form → service → response."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -161,9 +160,7 @@ def plan_action(request, la_code, urn, action_id=None, priority_id=None):
 
 
 def plan_review(request, la_code, urn, action_id):
-    action = get_plan_action_for_edit(request, urn, action_id)
-    if action.priority.is_history:
-        raise PermissionDenied(selectors.HISTORY_REFUSED)  # corrected as a whole action, not re-reviewed
+    action = selectors.get_plan_action_for_review(request, urn, action_id)
     form = ReviewForm(request.POST or None, initial={"rag": action.rag or None})
     back = reverse("schools:priorities:plan", args=[la_code, urn])
     if request.method == "POST" and form.is_valid():

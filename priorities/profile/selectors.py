@@ -77,6 +77,14 @@ def offered_transitions(user, profile: PriorityProfile) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if t.allowed_for(user, profile)]
 
 
+def get_transition_for_user(name: str, offered: list[Transition]) -> Transition:
+    """The move named in the form, if it is one of those offered to this person now; 403 otherwise."""
+    transition = TRANSITIONS.get(name)
+    if transition not in offered:
+        raise PermissionDenied("This profile cannot be moved on that way by you now.")
+    return transition
+
+
 def warnings_for(profile: PriorityProfile, offered: list[Transition]) -> list[Problem]:
     """What stops the offered moves, once each, the same whatever state the profile came from."""
     found: dict[str, Problem] = {}

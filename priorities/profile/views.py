@@ -3,7 +3,6 @@
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from ..forms import (
     TransitionForm,
     add_correction_reason,
 )
-from ..models import TRANSITIONS, PriorityProfile
+from ..models import PriorityProfile
 from . import selectors, services
 from .selectors import get_profile_for_user, get_profile_school_for_edit, get_profile_school_for_user
 
@@ -293,9 +292,7 @@ def profile_check(request, la_code, urn, profile_id):
                 return redirect(request.path)
             messages.success(request, f"Version {copy.version_number} started as a draft.")
             return redirect("schools:priorities:profile", la_code, urn, copy.pk)
-        transition = TRANSITIONS.get(name)
-        if transition not in offered:
-            raise PermissionDenied("This profile cannot be moved on that way by you now.")
+        transition = selectors.get_transition_for_user(name, offered)
         if form.is_valid():
             try:
                 profile = services.profile_transition(
