@@ -62,12 +62,14 @@ def get_document_for_download(request, report: Report, audience: str) -> Rendere
 
 @caseload_annotation
 def with_latest_report(assignments: QuerySet) -> QuerySet:
-    """Annotate caseload rows (SIP assignments) with their school's latest report: its state and date.
+    """Annotate caseload rows (SIP assignments) with their school's latest report of the row's year.
 
     For the caseload pages: `latest_report_state` ("draft", "shared", "issued" or None) and
     `latest_report_on`; render them with templates/reports/_latest_report_cell.html.
     """
-    latest = Report.objects.filter(school=OuterRef("school")).order_by("-created_at", "-pk")
+    latest = Report.objects.filter(school=OuterRef("school"), academic_year=OuterRef("academic_year")).order_by(
+        "-created_at", "-pk"
+    )
     return assignments.annotate(
         latest_report_state=Subquery(latest.values("state")[:1]),
         latest_report_on=Subquery(latest.values("created_at")[:1]),
@@ -89,7 +91,8 @@ def overdue_reports(today: datetime.date | None = None) -> QuerySet:
     issued = Report.objects.filter(school=OuterRef("pk"), state=Report.State.ISSUED)
     last_issued = issued.order_by().values("school").annotate(d=Max("issued_at")).values("d")
     return (
-        School.objects.annotate(last_visit=Subquery(last_visit), last_issued=Subquery(last_issued))
+        School.objects.open()
+        .annotate(last_visit=Subquery(last_visit), last_issued=Subquery(last_issued))
         .filter(last_visit__lt=today - datetime.timedelta(days=REPORT_DUE_DAYS))
         .filter(Q(last_issued__isnull=True) | Q(last_issued__date__lt=Subquery(last_visit)))
         .order_by("last_visit", "name")

@@ -126,6 +126,7 @@ def report_detail(request, la_code, urn, report_id):
             "documents": [(d, request.user.has_perm("reports.download_document", d)) for d in documents],
             "rendering": rendering,
             "can_write": can_write,
+            "show_discussion": request.user.has_perm("reports.view_discussion", report),
             "steps": services.allowed_transitions(request.user, report),
             "comment_form": CommentForm() if request.user.has_perm("reports.comment_report", report) else None,
         },

@@ -556,3 +556,45 @@ def test_a_schools_reports_page_shows_one_year_and_offers_the_others(client, wor
     assert 'href="?year=2025"' in page
     earlier = client.get(path + "?year=2025").content.decode()
     assert "SIP reports, 2025/26" in earlier and issued.title in earlier and "Spring draft" not in earlier
+
+
+def test_governors_read_the_issued_report_but_not_the_heads_comments_to_the_sip(
+    client, world, django_capture_on_commit_callbacks
+):
+    report = start_report(world.a)
+    with scope(la=world.a.la.pk):
+        report = services.report_transition(actor=world.a.sip, report=report, action="share")
+        report = services.report_comment(
+            actor=world.a.head,
+            report=report,
+            comment="Our deputy is off sick; please soften the leadership line.",
+            accuracy="inaccurate",
+            inaccuracies="The attendance figure is last year's.",
+        )
+    issue(world.a, report, django_capture_on_commit_callbacks)
+    url = f"/la/{world.a.la.code}/schools/{world.a.school.urn}/reports/{report.pk}/"
+    client.force_login(world.a.governor)
+    page = client.get(url).content.decode()
+    assert "Issued" in page and "deputy is off sick" not in page and "last year&#x27;s" not in page
+    for person in (world.a.head, world.a.sip, world.a.la_admin):
+        client.force_login(person)
+        page = client.get(url).content.decode()
+        assert "deputy is off sick" in page and "attendance figure is last year&#x27;s" in page
+
+
+def test_the_caseload_shows_the_latest_report_of_its_own_year_and_no_closed_school_is_overdue(world, issued):
+    with scope(la=world.a.la.pk):
+        earlier = SipAssignment.objects.filter(academic_year=2025)
+        assert [r.latest_report_state for r in with_latest_report(earlier)] == [None]
+        this_year = SipAssignment.objects.filter(academic_year=2026)
+        assert [r.latest_report_state for r in with_latest_report(this_year)] == ["issued"]
+        VisitFactory(
+            assignment=world.a.assignment,
+            date=datetime.date(2026, 12, 3),
+            state=Visit.State.FINAL,
+            finalised_at=timezone.now(),
+        )
+        assert [s.name for s in overdue_reports(today=datetime.date(2027, 1, 15))] == ["Norfolk High School"]
+        world.a.school.status = "closed"
+        world.a.school.save()
+        assert list(overdue_reports(today=datetime.date(2027, 1, 15))) == []

@@ -267,6 +267,22 @@ def test_the_caseload_and_a_schools_visits_say_their_year_and_offer_earlier_ones
     assert "Plan a visit" not in earlier and "kept as history" in earlier
 
 
+def test_last_years_caseload_names_a_school_that_has_another_sip_now_without_a_dead_link(client, norfolk):
+    with scopes_disabled():
+        handed_on = SchoolFactory(la=norfolk.la, name="Diss Mere High School")
+        earlier_years(handed_on, norfolk.sip, years=1)
+        SipAssignmentFactory(school=handed_on, sip=UserFactory(), academic_year=THIS_YEAR)
+    client.force_login(norfolk.sip)
+    page = client.get(caseload_url(norfolk, "?year=2025")).content.decode()
+    assert "Diss Mere High School <span" in page and "(another SIP's school this year)" in page
+    assert f"/schools/{handed_on.urn}/visits/" not in page
+    assert f"/schools/{norfolk.school.urn}/visits/?year=2025" in page
+    # The LA administrator opens every school, whoever its SIP is.
+    client.force_login(norfolk.la_admin)
+    page = client.get(caseload_url(norfolk, "?year=2025")).content.decode()
+    assert f"/schools/{handed_on.urn}/visits/?year=2025" in page
+
+
 def test_last_years_visits_are_read_only_and_an_la_admin_corrects_them_with_a_reason(client, norfolk, priorities):
     with scopes_disabled():
         last_year = SipAssignment.objects.get(school=norfolk.school, academic_year=THIS_YEAR - 1)

@@ -252,6 +252,8 @@ def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
         row.warnings = warnings_for(row, current_year=current)
         row.ledger = days_ledger(row)
         row.in_gaining_ground = row.school.in_gaining_ground_in(year)
+        # A school the SIP held in an earlier year may have another SIP now: named, not linked.
+        row.can_open = user.has_perm("schools.view_school", row.school)
     warnings_only = request.GET.get("warnings") == "yes"
     if warnings_only:
         rows = [row for row in rows if row.warnings]
