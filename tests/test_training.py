@@ -449,7 +449,7 @@ def test_the_la_takes_the_register_and_downloads_it(client, world, past_session)
     came.refresh_from_db()
     assert (formula.attendance, came.attendance) == ("cancelled-late", "attended")
     response = client.get(url("register-csv", world.a, past.pk))
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Came" in text and "Attended" in text and "Cancelled late" in text
     assert "'=HYPERLINK(1)" in text, "a typed formula is written as text"
     response = client.post(url("register", world.a, past.pk), {f"mark-{came.pk}": "asleep"})
