@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -510,19 +511,22 @@ def contact(request, la_code, urn):
     )
 
 
-@require_POST
 def contact_remove(request, la_code, urn, membership_id):
     school = selectors.get_school_contact_for_head(request, urn)
     membership = selectors.get_contact_for_head(school, membership_id)
+    if request.method != "POST":
+        # Checked after the school, so people who may not know of it get a 404.
+        return HttpResponseNotAllowed(["POST"])
     accounts_services.membership_remove(actor=request.user, membership=membership, request=request)
     messages.success(request, f"{membership.user} is no longer the school's training contact.")
     return redirect("training:contact", la_code, school.urn)
 
 
-@require_POST
 def contact_invitation_revoke(request, la_code, urn, invitation_id):
     school = selectors.get_school_contact_for_head(request, urn)
     invitation = selectors.get_contact_invitation_for_head(school, invitation_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         accounts_services.invitation_revoke(actor=request.user, invitation=invitation, request=request)
     except DomainError as error:
