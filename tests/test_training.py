@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from audit.models import Action, AuditEvent
 from training import services
-from training.models import Booking, Course, Place, Session
+from training.models import Booking, Course, Place, Session, TrainingDocument
 from training.programme import CORE_PROGRAMME_2004_05, SENIOR_LEADER_QUESTIONS
 from training.selectors import sessions_with_counts
 
@@ -672,6 +672,15 @@ def test_the_demo_has_the_programme_a_full_session_with_a_waiting_list_and_a_reg
             booked = Booking.objects.filter(school__la__code=code).exclude(monitoring="")
             assert booked.exists()
             assert Place.objects.filter(session__course__la__code=code, attendance="attended").exists()
+            contact = Membership.objects.get(user__email=f"training.{code}@demo.test")
+            assert contact.role == Role.TRAINING_CONTACT
+            school_places = Place.objects.filter(booking__school=contact.school)
+            assert school_places.filter(state=Place.State.OFFERED).exists(), "an offer to take or decline"
+            assert school_places.filter(attendance="attended", impact="").exists(), "what changed, to record"
+            assert TrainingDocument.objects.filter(
+                place__booking__school=contact.school, kind="certificate", state="done"
+            ).exists()
+            assert TrainingDocument.objects.filter(session__course__la__code=code, kind="register", state="done")
 
 
 def test_a_retired_courses_sessions_cannot_be_booked(client, world, session):
