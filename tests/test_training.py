@@ -18,7 +18,14 @@ from training.models import Booking, Course, Place, Session, TrainingDocument
 from training.programme import CORE_PROGRAMME_2004_05, SENIOR_LEADER_QUESTIONS
 from training.selectors import sessions_with_counts
 
-from .factories import MembershipFactory, PlanActionFactory, PriorityFactory, SchoolFactory, UserFactory
+from .factories import (
+    MembershipFactory,
+    PlanActionFactory,
+    PriorityFactory,
+    SchoolFactory,
+    UserFactory,
+    VisitFactory,
+)
 from .training_factories import BookingFactory, CourseFactory, PlaceFactory, SessionFactory
 
 ANSWERS = {
@@ -476,6 +483,12 @@ def test_the_school_records_what_changed_and_the_sip_sees_it_with_the_priority_i
     assert "Core training this year" in page
     assert "Raise attainment in English at KS3" in page
     assert "Guided writing in every Year 7 class." in page
+    # And at the next visit, beside the record the SIP writes.
+    with scopes_disabled():
+        visit = VisitFactory(assignment=world.a.assignment)
+    page = client.get(reverse("visits:record", args=[world.a.la.code, world.a.school.urn, visit.pk])).content.decode()
+    assert "The school&#x27;s core training this year" in page or "The school's core training this year" in page
+    assert "Raise attainment in English at KS3" in page and "Guided writing in every Year 7 class." in page
 
 
 def test_a_booking_links_only_to_the_schools_own_priority_or_action(client, world, session):
