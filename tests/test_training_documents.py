@@ -123,6 +123,11 @@ def test_the_la_prints_the_register_as_a_pdf_made_by_the_workers(
     with scope(la=world.a.la.pk):
         document = TrainingDocument.objects.get(kind="register")
         event = AuditEvent.objects.filter(action=Action.TRAINING_DOWNLOADED).get()
+    with default_storage.open(document.file.name, "rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    catalogue = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalogue and catalogue["/Lang"] == "en-GB", "a tagged PDF a screen reader reads"
+    assert reader.metadata.title.startswith("Register: Interacting with mathematics")
     assert event.detail == {"kind": "register", "session": session.pk, "document": document.pk, "format": "pdf"}
 
 
