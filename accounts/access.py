@@ -11,7 +11,7 @@ from django_scopes import scopes_disabled
 from caseload.models import SipAssignment
 from tenancy.academic_year import current_academic_year
 
-from .models import SCHOOL_ROLES, Membership, Role
+from .models import SCHOOL_PAGE_ROLES, Membership, Role
 
 _CACHE_ATTRIBUTE = "_sip_access_by_la"
 
@@ -43,7 +43,7 @@ class LaAccess:
         return {m.school_id for m in self.memberships if m.role in roles}
 
     def can_see_school(self, school_id: int) -> bool:
-        return self.is_la_admin or school_id in self.sip_school_ids or school_id in self.school_ids(*SCHOOL_ROLES)
+        return self.is_la_admin or school_id in self.sip_school_ids or school_id in self.school_ids(*SCHOOL_PAGE_ROLES)
 
     def can_edit_school(self, school_id: int) -> bool:
         return self.is_la_admin or school_id in self.sip_school_ids

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 
 from common.forms import GovukFormMixin
 
-from .models import INVITABLE_ROLES, Membership, Role
+from .models import INVITABLE_ROLES, SCHOOL_ROLES, Membership, Role
 
 # The school model, through the membership's foreign key: schools build on accounts (access,
 # roles), so accounts does not import them.
@@ -57,7 +57,7 @@ class PlaceForm(GovukFormMixin, forms.Form):
     school = forms.ModelChoiceField(
         queryset=School.objects.none(),
         required=False,
-        help_text="Needed for headteachers, governors and partner-school headteachers.",
+        help_text="Needed for headteachers, governors, partner-school headteachers and training contacts.",
     )
     is_chair = forms.BooleanField(label="Chair of governors", required=False)
 
@@ -70,7 +70,7 @@ class PlaceForm(GovukFormMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         role, school = cleaned.get("role"), cleaned.get("school")
-        if role in (Role.HEADTEACHER, Role.GOVERNOR, Role.PARTNER_HEAD) and school is None:
+        if role in SCHOOL_ROLES and school is None:
             self.add_error("school", "Choose the school for this role.")
         if role in (Role.LA_ADMIN, Role.SIP) and school is not None:
             self.add_error("school", "LA administrators and SIPs work for the LA: leave the school empty.")

@@ -23,10 +23,14 @@ class Role(models.TextChoices):
     NS_ADVISER = "ns-adviser", "National Strategies adviser"
     CONSULTANT_HEAD = "consultant-head", "SSAT consultant head"
     PARTNERSHIP_COORDINATOR = "coordinator", "Regional partnership coordinator"
+    TRAINING_CONTACT = "training-contact", "School training contact"
 
 
 LA_ROLES = (Role.LA_ADMIN, Role.SIP)
-SCHOOL_ROLES = (Role.HEADTEACHER, Role.GOVERNOR, Role.PARTNER_HEAD)
+SCHOOL_ROLES = (Role.HEADTEACHER, Role.GOVERNOR, Role.PARTNER_HEAD, Role.TRAINING_CONTACT)
+# School roles that open the school's own pages. A training contact, invited by the head, reaches
+# only the school's core training.
+SCHOOL_PAGE_ROLES = (Role.HEADTEACHER, Role.GOVERNOR, Role.PARTNER_HEAD)
 NATIONAL_ROLES = (Role.SSAT, Role.NATIONAL_COLLEGE, Role.NS_ADVISER, Role.CONSULTANT_HEAD, Role.PARTNERSHIP_COORDINATOR)
 # Roles an LA administrator may invite people to.
 INVITABLE_ROLES = LA_ROLES + SCHOOL_ROLES

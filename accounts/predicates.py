@@ -54,6 +54,18 @@ def is_member_of_la(user, obj) -> bool:
     return access is not None and access.is_member
 
 
+@rules.predicate
+def is_only_training_contact(user, obj) -> bool:
+    """Someone whose only roles in the object's LA are school training contacts."""
+    access = access_to(user, obj)
+    return (
+        access is not None
+        and not access.is_site_admin
+        and bool(access.memberships)
+        and access.roles == {Role.TRAINING_CONTACT}
+    )
+
+
 def _school_of(obj):
     """The school an object is about: the object itself, or the school of its SIP assignment."""
     return obj.assignment.school if hasattr(obj, "assignment") else obj
@@ -77,6 +89,12 @@ def is_schools_sip(user, obj) -> bool:
 def is_schools_head(user, obj) -> bool:
     """The school's headteacher (obj: a school, or a visit of it)."""
     return _has_school_role(user, obj, Role.HEADTEACHER)
+
+
+@rules.predicate
+def is_schools_training_contact(user, obj) -> bool:
+    """The school's training contact, invited by its headteacher."""
+    return _has_school_role(user, obj, Role.TRAINING_CONTACT)
 
 
 @rules.predicate

@@ -68,6 +68,7 @@ class Action(models.TextChoices):
     TRAINING_BOOKED = "training.booked", "Booked core training"
     TRAINING_PLACE_CHANGED = "training.place-changed", "Changed a core-training place"
     TRAINING_ATTENDANCE = "training.attendance", "Took the register of a core-training session"
+    TRAINING_DOWNLOADED = "training.downloaded", "Downloaded a core-training register or certificate"
 
 
 class AuditEvent(models.Model):

@@ -54,6 +54,17 @@ class Job(models.Model):
     def is_queued_without_broker(self) -> bool:
         return self.state == JobState.REQUESTED and self.waiting_for_broker
 
+    @property
+    def is_ready(self) -> bool:
+        return self.state == JobState.DONE
+
+    @property
+    def state_words(self) -> str:
+        """What pages say of a job making a file: queued, rendering, ready or failed."""
+        if self.state == JobState.REQUESTED:
+            return "Queued"
+        return {JobState.RUNNING: "Rendering", JobState.DONE: "Ready", JobState.FAILED: "Failed"}[self.state]
+
     def on_failed(self) -> None:
         """Tell the person who asked; called once, after the job is marked failed."""
 

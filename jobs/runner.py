@@ -92,6 +92,32 @@ def job_send(model: type[Job], pk: int) -> bool:
     return True
 
 
+def jobs_send(model: type[Job], pks: list[int]) -> None:
+    """Send several jobs now; once the broker refuses one, the rest wait with it for the sweeper.
+
+    Each refused send costs the broker client's connection attempts, so a batch of documents
+    would otherwise keep the person who asked waiting once per document.
+    """
+    for number, pk in enumerate(pks):
+        if not job_send(model, pk):
+            with scopes_disabled():
+                _rows(model).filter(pk__in=pks[number + 1 :], state=JobState.REQUESTED).update(waiting_for_broker=True)
+            return
+
+
+def job_ask_again(job: Job) -> bool:
+    """Put a failed job back to be run again from the start (on commit). False if it had not failed."""
+    with scopes_disabled():
+        updated = (
+            _rows(type(job))
+            .filter(pk=job.pk, state=JobState.FAILED)
+            .update(state=JobState.REQUESTED, failure="", attempts=0, worker="", heartbeat_at=None, finished_at=None)
+        )
+    if updated:
+        job_enqueue(job)
+    return bool(updated)
+
+
 # --- running ------------------------------------------------------------------------------
 
 

@@ -227,6 +227,8 @@ def todo_for(request) -> list[Todo]:
         items += todo_for_sip(request)
     if access.school_ids(Role.HEADTEACHER):
         items += todo_for_head(request)
+    elif access.school_ids(Role.TRAINING_CONTACT):
+        items += training_todo.todo_for_head(request)
     from reports.selectors import report_todos
 
     items += report_todos(request)

@@ -13,13 +13,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from jobs.pdf import html_to_pdf
 from jobs.runner import job_finish
 from priorities.models import PlanAction
 from schools.models import PerformanceResult, PupilGroup
 from tenancy.academic_year import academic_year_label
 
 from .models import Audience, RenderedDocument, Report, ReportArchive
-from .pdf import html_to_pdf
 from .services import JUDGEMENT_WORDS, TEXT_SECTIONS, group_labels
 
 # Audience → the report's sections it shows, in order. Governors read every section of the "good

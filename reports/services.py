@@ -11,14 +11,13 @@ import re
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_scopes import scopes_disabled
 
 from accounts.predicates import is_schools_head, is_schools_sip
 from audit.models import Action
 from audit.services import audit_record
 from common.errors import DomainError
 from jobs.models import JobState
-from jobs.runner import job_enqueue, job_send
+from jobs.runner import job_enqueue, jobs_send
 from priorities.models import PlanAction
 from schools.models import PupilGroup
 from tenancy.academic_year import academic_year_dates, academic_year_label, academic_year_of, current_academic_year
@@ -433,18 +432,7 @@ def documents_request(*, report: Report, actor=None) -> list[RenderedDocument]:
 
 
 def _send_documents(pks: list[int]) -> None:
-    """Send each new document to the workers; once the broker refuses one, the rest wait with it.
-
-    Each refused send costs the broker client's connection attempts, so a report's four PDFs
-    would otherwise keep the person who issued it waiting four times as long.
-    """
-    for number, pk in enumerate(pks):
-        if not job_send(RenderedDocument, pk):
-            with scopes_disabled():
-                RenderedDocument.objects.filter(pk__in=pks[number + 1 :], state=JobState.REQUESTED).update(
-                    waiting_for_broker=True
-                )
-            return
+    jobs_send(RenderedDocument, pks)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 import rules
 
-from accounts.predicates import access_to, is_la_admin, is_member_of_la
+from accounts.predicates import access_to, is_la_admin, is_member_of_la, is_only_training_contact
 
 
 @rules.predicate
@@ -17,8 +17,9 @@ def can_edit_school(user, school) -> bool:
     return access is not None and access.can_edit_school(school.pk)
 
 
-# obj: the LocalAuthority; the list shows each person only the schools they may see.
-rules.add_perm("schools.view_school_list", is_member_of_la)
+# obj: the LocalAuthority; the list shows each person only the schools they may see. A training
+# contact sees only their school's core training.
+rules.add_perm("schools.view_school_list", is_member_of_la & ~is_only_training_contact)
 rules.add_perm("schools.view_school", can_see_school)
 # Results and Gaining Ground eligibility: the LA's administrators and the school's SIP.
 rules.add_perm("schools.change_school", can_edit_school)

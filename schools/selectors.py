@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.access import access_for
-from accounts.models import SCHOOL_ROLES
+from accounts.models import SCHOOL_PAGE_ROLES
 from audit.models import Action
 from audit.services import audit_record
 from caseload.models import SipAssignment
@@ -30,7 +30,7 @@ def schools_visible_to(user, la) -> QuerySet[School]:
     schools = School.objects.all()
     if access.is_la_admin:
         return schools
-    return schools.filter(pk__in=access.sip_school_ids | access.school_ids(*SCHOOL_ROLES))
+    return schools.filter(pk__in=access.sip_school_ids | access.school_ids(*SCHOOL_PAGE_ROLES))
 
 
 def school_list_rows(user, la) -> QuerySet[School]:

@@ -23,6 +23,9 @@ def home_url(membership) -> str:
     if membership.role == Role.GOVERNOR:
         # Governors come for their school's reports: land there, with nothing else to get lost in.
         return reverse("schools:reports:list", args=[membership.la.code, membership.school.urn])
+    if membership.role == Role.TRAINING_CONTACT:
+        # A training contact's whole work is the school's core training.
+        return reverse("training:school", args=[membership.la.code, membership.school.urn])
     if membership.role in SCHOOL_ROLES:
         return reverse("schools:detail", args=[membership.la.code, membership.school.urn])
     if membership.role == Role.SIP:

@@ -11,14 +11,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from accounts.models import Role
+from accounts.models import Membership, Role
 from audit.models import Action, AuditEvent
 from training import services
-from training.models import Booking, Course, Place, Session
+from training.models import Booking, Course, Place, Session, TrainingDocument
 from training.programme import CORE_PROGRAMME_2004_05, SENIOR_LEADER_QUESTIONS
 from training.selectors import sessions_with_counts
 
-from .factories import MembershipFactory, PlanActionFactory, PriorityFactory, SchoolFactory, UserFactory
+from .factories import (
+    MembershipFactory,
+    PlanActionFactory,
+    PriorityFactory,
+    SchoolFactory,
+    UserFactory,
+    VisitFactory,
+)
 from .training_factories import BookingFactory, CourseFactory, PlaceFactory, SessionFactory
 
 ANSWERS = {
@@ -449,7 +456,7 @@ def test_the_la_takes_the_register_and_downloads_it(client, world, past_session)
     came.refresh_from_db()
     assert (formula.attendance, came.attendance) == ("cancelled-late", "attended")
     response = client.get(url("register-csv", world.a, past.pk))
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Came" in text and "Attended" in text and "Cancelled late" in text
     assert "'=HYPERLINK(1)" in text, "a typed formula is written as text"
     response = client.post(url("register", world.a, past.pk), {f"mark-{came.pk}": "asleep"})
@@ -476,6 +483,12 @@ def test_the_school_records_what_changed_and_the_sip_sees_it_with_the_priority_i
     assert "Core training this year" in page
     assert "Raise attainment in English at KS3" in page
     assert "Guided writing in every Year 7 class." in page
+    # And at the next visit, beside the record the SIP writes.
+    with scopes_disabled():
+        visit = VisitFactory(assignment=world.a.assignment)
+    page = client.get(reverse("visits:record", args=[world.a.la.code, world.a.school.urn, visit.pk])).content.decode()
+    assert "The school&#x27;s core training this year" in page or "The school's core training this year" in page
+    assert "Raise attainment in English at KS3" in page and "Guided writing in every Year 7 class." in page
 
 
 def test_a_booking_links_only_to_the_schools_own_priority_or_action(client, world, session):
@@ -672,6 +685,15 @@ def test_the_demo_has_the_programme_a_full_session_with_a_waiting_list_and_a_reg
             booked = Booking.objects.filter(school__la__code=code).exclude(monitoring="")
             assert booked.exists()
             assert Place.objects.filter(session__course__la__code=code, attendance="attended").exists()
+            contact = Membership.objects.get(user__email=f"training.{code}@demo.test")
+            assert contact.role == Role.TRAINING_CONTACT
+            school_places = Place.objects.filter(booking__school=contact.school)
+            assert school_places.filter(state=Place.State.OFFERED).exists(), "an offer to take or decline"
+            assert school_places.filter(attendance="attended", impact="").exists(), "what changed, to record"
+            assert TrainingDocument.objects.filter(
+                place__booking__school=contact.school, kind="certificate", state="done"
+            ).exists()
+            assert TrainingDocument.objects.filter(session__course__la__code=code, kind="register", state="done")
 
 
 def test_a_retired_courses_sessions_cannot_be_booked(client, world, session):

@@ -66,3 +66,33 @@ def test_an_expired_offer_is_passed_on_by_the_worker_and_the_next_school_is_emai
     app.send_task("training.tasks.expire_offers")
     time.sleep(1)
     assert len(mail.outbox) == 1
+
+
+def test_a_worker_makes_the_register_pdf_and_the_certificates(world, celery_worker):  # noqa: F811
+    """The same background rendering as reports: rows on the job pattern, claimed by a real worker."""
+    from django_scopes import scope
+
+    from jobs.models import JobState
+    from training import services
+    from training.models import TrainingDocument
+
+    with scopes_disabled():
+        session = SessionFactory(
+            course__la=world.a.la,
+            date=timezone.localdate() - datetime.timedelta(days=1),
+            booking_deadline=timezone.localdate() - datetime.timedelta(days=8),
+        )
+        place = PlaceFactory(session=session, booking__school=world.a.school, booking__course=session.course)
+    with scope(la=world.a.la.pk):
+        services.attendance_record(actor=world.a.la_admin, session=session, marks={place.pk: "attended"})
+        services.register_pdf_request(actor=world.a.la_admin, session=session)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with scopes_disabled():
+            states = sorted(TrainingDocument.objects.values_list("kind", "state"))
+        if all(state in (JobState.DONE, JobState.FAILED) for _, state in states) and len(states) == 2:
+            break
+        time.sleep(0.2)
+    assert states == [("certificate", JobState.DONE), ("register", JobState.DONE)]
+    with scopes_disabled():
+        assert all(d.worker and d.attempts == 1 and d.pages == 1 for d in TrainingDocument.objects.all())

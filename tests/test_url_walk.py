@@ -125,13 +125,21 @@ ACCESS = {
     "training/sessions/<int:session_id>/cancel/": (405, 405, 405, 405),
     "training/sessions/<int:session_id>/book/": (403, 403, 200, 403),
     "training/sessions/<int:session_id>/register/": (200, 403, 403, 403),
-    "training/sessions/<int:session_id>/register.csv": (200, 403, 403, 403),
+    # The register's downloads and certificates answer 404 to anyone who may not have them.
+    "training/sessions/<int:session_id>/register.csv": (200, 404, 404, 404),
+    "training/sessions/<int:session_id>/register.pdf": (302, 404, 404, 404),
+    "training/sessions/<int:session_id>/register/pdf/": (405, 405, 405, 405),
     "training/places/<int:place_id>/cancel/": (405, 405, 405, 405),
     "training/places/<int:place_id>/accept/": (405, 405, 405, 405),
     "training/places/<int:place_id>/decline/": (405, 405, 405, 405),
     "training/places/<int:place_id>/decide/": (405, 405, 405, 405),
     "training/places/<int:place_id>/impact/": (403, 403, 200, 404),
+    "training/places/<int:place_id>/certificate.pdf": (200, 404, 200, 404),
+    "training/places/<int:place_id>/certificate/": (405, 405, 405, 405),
     "training/schools/<str:urn>/": (200, 200, 200, 403),
+    "training/schools/<str:urn>/contact/": (404, 404, 200, 403),
+    "training/schools/<str:urn>/contact/<int:membership_id>/remove/": (404, 404, 405, 403),
+    "training/schools/<str:urn>/contact/invitations/<int:invitation_id>/revoke/": (404, 404, 405, 403),
 }
 TENANT_PREFIX = "la/<str:la_code>/"
 
@@ -165,8 +173,6 @@ def national_routes():
 def samples_for(la_world, world):
     """Values for each URL parameter, taken from one LA of the world."""
     with scopes_disabled():
-        membership = Membership.objects.get(user=la_world.head, role=Role.HEADTEACHER)
-        invitation = InvitationFactory(la=la_world.la, email=f"walk-{la_world.la.code}@example.org")
         data_import = DataImportFactory(la=la_world.la)
         assignment = la_world.assignment
         visit = VisitFactory(assignment=assignment)
@@ -177,12 +183,24 @@ def samples_for(la_world, world):
         link = SchoolLink.objects.create(predecessor=predecessor, successor=la_world.school, link_type="Predecessor")
         report, archive = issued_report_sample(la_world)
         session = SessionFactory(course__la=la_world.la)
-        place = PlaceFactory(session=session, booking__school=la_world.school, booking__course=session.course)
+        place = PlaceFactory(
+            session=session, booking__school=la_world.school, booking__course=session.course, attendance="attended"
+        )
+        certificate_sample(place)
+        contact = training_contact_of(la_world)
+        contact_membership = Membership.objects.get(user=contact)
+        contact_invitation = InvitationFactory(
+            la=la_world.la,
+            school=la_world.school,
+            role=Role.TRAINING_CONTACT,
+            email=f"walk-contact-{la_world.la.code}@example.org",
+        )
     return {
         "la_code": la_world.la.code,
         "urn": la_world.school.urn,
-        "membership_id": membership.pk,
-        "invitation_id": invitation.pk,
+        # The school's training contact: the LA's people pages and the head's contact page both reach it.
+        "membership_id": contact_membership.pk,
+        "invitation_id": contact_invitation.pk,
         "import_id": data_import.pk,
         "year": 2024,
         "number": 1,
@@ -200,6 +218,32 @@ def samples_for(la_world, world):
         "session_id": session.pk,
         "place_id": place.pk,
     }
+
+
+def training_contact_of(la_world):
+    """The training contact of the LA's first school (made once per LA)."""
+    from .factories import MembershipFactory, UserFactory
+
+    email = f"training-contact.{la_world.la.code}@example.org"
+    membership = Membership.objects.filter(user__email=email).first()
+    if membership:
+        return membership.user
+    user = UserFactory(email=email, full_name="Training Contact")
+    MembershipFactory(user=user, role=Role.TRAINING_CONTACT, la=la_world.la, school=la_world.school)
+    return user
+
+
+def certificate_sample(place):
+    """A ready certificate for the sample place (a stand-in file: the walk is about access)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from training.models import TrainingDocument
+
+    name = default_storage.save(f"training/walk/{place.pk}.pdf", ContentFile(b"%PDF-1.7 walk"))
+    TrainingDocument.objects.create(
+        kind="certificate", session=place.session, place=place, content_key=f"place-{place.pk}", state="done", file=name
+    )
 
 
 def issued_report_sample(la_world):
@@ -470,3 +514,127 @@ def test_every_page_answers_each_role_as_declared_and_costs_the_same_with_years_
         assert first_year[route, role] == (status, queries), (
             f"{route} as {role}: {first_year[route, role]} in the first year, {(status, queries)} with history"
         )
+
+
+# The school training contact (invited by the head): the school's core training and nothing else
+# of the school, nor of the LA. Every tenant page declares what the contact gets, as in ACCESS.
+TRAINING_CONTACT_ACCESS = {
+    "": 200,
+    "people/": 403,
+    "people/<int:membership_id>/": 403,
+    "people/<int:membership_id>/remove/": 403,
+    "invitations/": 403,
+    "invitations/new/": 403,
+    "invitations/<int:invitation_id>/resend/": 405,
+    "invitations/<int:invitation_id>/revoke/": 405,
+    "schools/": 403,
+    "schools/export.csv": 403,
+    "schools/imports/": 403,
+    "schools/imports/<int:import_id>/": 403,
+    "schools/imports/performance-template.csv": 403,
+    "schools/<str:urn>/": 404,
+    "schools/<str:urn>/gaining-ground/": 404,
+    "schools/<str:urn>/predecessors/<int:link_id>/confirm/": 404,
+    "schools/<str:urn>/results/<int:year>/": 404,
+    "schools/<str:urn>/eligibility/<int:number>/": 404,
+    "schools/<str:urn>/priorities/": 404,
+    "schools/<str:urn>/priorities/new/": 404,
+    "schools/<str:urn>/priorities/<int:priority_id>/": 404,
+    "schools/<str:urn>/priorities/profile/": 404,
+    "schools/<str:urn>/priorities/profile/<int:profile_id>/": 404,
+    "schools/<str:urn>/priorities/profile/<int:profile_id>/check/": 404,
+    "schools/<str:urn>/priorities/profile/<int:profile_id>/print/": 404,
+    "schools/<str:urn>/priorities/profile/<int:profile_id>/<slug:section>/": 404,
+    "schools/<str:urn>/priorities/plan/": 404,
+    "schools/<str:urn>/priorities/plan/year-end/": 404,
+    "schools/<str:urn>/priorities/plan/priorities/<int:priority_id>/actions/new/": 404,
+    "schools/<str:urn>/priorities/plan/actions/<int:action_id>/": 404,
+    "schools/<str:urn>/priorities/plan/actions/<int:action_id>/review/": 404,
+    "schools/<str:urn>/reports/": 404,
+    "schools/<str:urn>/reports/new/": 404,
+    "schools/<str:urn>/reports/<int:report_id>/": 404,
+    "schools/<str:urn>/reports/<int:report_id>/edit/": 404,
+    "schools/<str:urn>/reports/<int:report_id>/comment/": 404,
+    "schools/<str:urn>/reports/<int:report_id>/steps/<slug:step>/": 404,
+    "schools/<str:urn>/reports/<int:report_id>/new-version/": 404,
+    "schools/<str:urn>/reports/<int:report_id>/pdf/<slug:audience>/": 404,
+    "schools/<str:urn>/reports/<int:report_id>/pdf/<slug:audience>/retry/": 404,
+    "caseload/": 403,
+    "caseload/assign/": 403,
+    "caseload/prepare/": 403,
+    "schools/<str:urn>/visits/": 404,
+    "schools/<str:urn>/visits/new/": 404,
+    "schools/<str:urn>/visits/year-end/": 404,
+    "schools/<str:urn>/visits/<int:visit_id>/": 404,
+    "schools/<str:urn>/visits/<int:visit_id>/note/": 404,
+    "schools/<str:urn>/visits/<int:visit_id>/record/": 404,
+    "schools/<str:urn>/visits/<int:visit_id>/finalise/": 404,
+    "reports/": 403,
+    "reports/archives/<int:archive_id>/": 403,
+    "reports/archives/<int:archive_id>/download/": 403,
+    "audit/": 403,
+    "gaining-ground/ledger/": 403,
+    "gaining-ground/ledger.csv": 403,
+    "training/": 200,
+    "training/copy/": 405,
+    "training/take-up/": 403,
+    "training/courses/new/": 403,
+    "training/courses/<int:course_id>/": 200,
+    "training/courses/<int:course_id>/edit/": 403,
+    "training/courses/<int:course_id>/retire/": 405,
+    "training/courses/<int:course_id>/sessions/new/": 403,
+    "training/sessions/<int:session_id>/": 200,
+    "training/sessions/<int:session_id>/edit/": 403,
+    "training/sessions/<int:session_id>/cancel/": 405,
+    "training/sessions/<int:session_id>/book/": 200,
+    "training/sessions/<int:session_id>/register/": 403,
+    "training/sessions/<int:session_id>/register.csv": 404,
+    "training/sessions/<int:session_id>/register.pdf": 404,
+    "training/sessions/<int:session_id>/register/pdf/": 405,
+    "training/places/<int:place_id>/cancel/": 405,
+    "training/places/<int:place_id>/accept/": 405,
+    "training/places/<int:place_id>/decline/": 405,
+    "training/places/<int:place_id>/decide/": 405,
+    "training/places/<int:place_id>/impact/": 200,
+    "training/places/<int:place_id>/certificate.pdf": 200,
+    "training/places/<int:place_id>/certificate/": 405,
+    "training/schools/<str:urn>/": 200,
+    "training/schools/<str:urn>/contact/": 404,
+    "training/schools/<str:urn>/contact/<int:membership_id>/remove/": 404,
+    "training/schools/<str:urn>/contact/invitations/<int:invitation_id>/revoke/": 404,
+}
+
+
+def test_every_tenant_page_declares_what_the_training_contact_gets():
+    routes = {route.removeprefix(TENANT_PREFIX) for route in tenant_routes()}
+    assert sorted(routes - set(TRAINING_CONTACT_ACCESS)) == [], "declare in TRAINING_CONTACT_ACCESS"
+    assert sorted(set(TRAINING_CONTACT_ACCESS) - routes) == [], "TRAINING_CONTACT_ACCESS lists pages that are gone"
+
+
+@pytest.mark.one_year
+def test_the_training_contact_gets_what_is_declared_and_another_las_pages_answer_404(client, world):
+    samples = samples_for(world.a, world)
+    with scopes_disabled():
+        contact = training_contact_of(world.a)
+    client.force_login(contact)
+
+    def walk():
+        found = {}
+        for route in tenant_routes():
+            with CaptureQueriesContext(connection) as queries:
+                status = client.get(fill(route, samples)).status_code
+            found[route.removeprefix(TENANT_PREFIX)] = (status, len(queries))
+        return found
+
+    first_year = walk()
+    add_history(world)
+    with_history = walk()
+    for route, (status, queries) in with_history.items():
+        assert status == TRAINING_CONTACT_ACCESS[route], f"{route}: {status}, declared {TRAINING_CONTACT_ACCESS[route]}"
+        assert first_year[route] == (status, queries), f"{route}: {first_year[route]} then {(status, queries)}"
+    other_la = samples_for(world.b, world)
+    for route in tenant_routes():
+        assert client.get(fill(route, other_la)).status_code == 404, route
+    other_school = samples | {"urn": world.a.other_school.urn}
+    for route in [r for r in tenant_routes() if "<str:urn>" in r]:
+        assert client.get(fill(route, other_school)).status_code == 404, route

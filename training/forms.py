@@ -106,3 +106,8 @@ def attendance_marks(data, places: list[Place]) -> tuple[dict[int, str], list[st
         else:
             marks[place.pk] = mark
     return marks, errors
+
+
+class ContactInvitationForm(GovukFormMixin, forms.Form):
+    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    full_name = forms.CharField(label="Full name (optional)", required=False, max_length=150)

@@ -1,6 +1,7 @@
 """The LA's core-training programme (courses and their sessions) and schools' bookings of named staff."""
 
 import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -8,6 +9,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from jobs.models import Job
 from tenancy.scoping import ScopedManager
 
 from .programme import FULL_DAY, HALF_DAY, SENIOR_LEADER_QUESTIONS
@@ -242,3 +244,54 @@ class Place(models.Model):
     def is_active(self) -> bool:
         """Holding a seat or waiting for one."""
         return self.state in self.ACTIVE
+
+
+def document_path(document: "TrainingDocument", filename: str) -> str:
+    # Under the storage's own root, never the static root; served only by the authorising views.
+    return f"training/{document.session.course.la.code}/{document.session_id}/{filename}"
+
+
+class TrainingDocument(Job):
+    """A PDF rendered by the background workers: a session's register as it stood, or a certificate.
+
+    The register is keyed by a digest of what it shows, so asking twice for the same register
+    (or two people asking at once) makes one PDF, and a register changed since is a new one.
+    A certificate is keyed by its place: one per person and session.
+    """
+
+    class Kind(models.TextChoices):
+        REGISTER = "register", "Register"
+        CERTIFICATE = "certificate", "Certificate of attendance"
+
+    task_name: ClassVar[str] = "training.render_document"
+    time_limit: ClassVar[int] = 180
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="documents")
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
+    content_key = models.CharField(max_length=64)
+    file = models.FileField(upload_to=document_path, blank=True, max_length=300)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(la="session__course__la")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "kind", "content_key"], name="one_training_document_per_content"
+            ),
+            models.CheckConstraint(
+                name="certificate_names_its_place",
+                condition=Q(kind="register", place__isnull=True) | Q(kind="certificate", place__isnull=False),
+            ),
+            models.CheckConstraint(name="done_training_document_has_file", condition=~Q(state="done") | ~Q(file="")),
+        ]
+        indexes = [models.Index(fields=["state", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.session}"

@@ -9,11 +9,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Invitation, Membership, Role
+from audit.models import Action
+from audit.services import audit_record
 from common.todo import Todo
 from schools.models import School
 
-from .models import Booking, Course, Place, Session, Subject
+from .documents import certificate_key, register_key, register_places
+from .models import Booking, Course, Place, Session, Subject, TrainingDocument
+from .rules import booking_school_ids
 
 # A session below its minimum this close to its deadline is flagged to the LA.
 LOW_BOOKING_WARNING_DAYS = 7
@@ -144,6 +148,17 @@ def school_training(school, academic_year: int) -> dict:
         b.course.subject for b in bookings if any(p.state in Place.ACTIVE or p.attendance for p in b.places.all())
     }
     gaps = [s.label for s in Subject if s.value not in booked_subjects]
+    certificates = {
+        d.place_id: d
+        for d in TrainingDocument.objects.filter(
+            kind=TrainingDocument.Kind.CERTIFICATE,
+            place__booking__school=school,
+            session__course__academic_year=academic_year,
+        )
+    }
+    for booking in bookings:
+        for place in booking.places.all():
+            place.certificate = certificates.get(place.pk)
     return {"bookings": bookings, "gaps": gaps}
 
 
@@ -187,9 +202,9 @@ def todo_for_la_admin(request) -> list:
 
 
 def todo_for_head(request) -> list:
-    """Freed places offered to the head's school, each held only for a while."""
+    """Freed places offered to the school of a head or training contact, each held only for a while."""
     offers = Place.objects.filter(
-        state=Place.State.OFFERED, booking__school_id__in=request.access.school_ids(Role.HEADTEACHER)
+        state=Place.State.OFFERED, booking__school_id__in=booking_school_ids(request.access)
     ).select_related("session__course", "booking__school__la")
     return [
         Todo(
@@ -203,7 +218,7 @@ def todo_for_head(request) -> list:
 
 
 def get_bookable_school_for_user(request, head_schools: set[int]) -> School:
-    """The school a head books for: their own (one of them, chosen by ?school=URN if several)."""
+    """The school a head or training contact books for: their own (chosen by ?school=URN if several)."""
     schools = School.objects.filter(pk__in=head_schools).order_by("name")
     wanted = request.GET.get("school") or request.POST.get("school")
     school = schools.filter(urn=wanted).first() if wanted else None
@@ -216,3 +231,102 @@ def get_bookable_school_for_user(request, head_schools: set[int]) -> School:
 def school_booking(school, course) -> Booking | None:
     """The school's booking on a course (its answers to the six questions), if it has one."""
     return Booking.objects.filter(school=school, course=course).first()
+
+
+def _not_found(request, reason: str, school=None):
+    audit_record(
+        action=Action.ACCESS_DENIED,
+        request=request,
+        la=request.la,
+        school=school,
+        detail={"path": request.path[:500], "reason": reason},
+    )
+    return Http404(reason)
+
+
+def get_school_training_for_user(request, urn: str) -> School:
+    """A school whose core training this person may see (its SIP, head or training contact, or the LA).
+
+    404 for any other school, written to the audit log. A training contact reaches the school's
+    training through this, never its other pages.
+    """
+    school = get_object_or_404(School.objects.select_related("la"), urn=urn)
+    if request.user.has_perm("training.view_school_training", school):
+        return school
+    if request.user.has_perm("schools.view_school", school):
+        # The school's own people without a part in its training (its governors).
+        raise PermissionDenied
+    raise _not_found(request, "No such school", school)
+
+
+def get_school_contact_for_head(request, urn: str) -> School:
+    """The school whose training contact the person names: its headteacher only (404 otherwise)."""
+    school = get_school_training_for_user(request, urn)
+    if not request.user.has_perm("training.manage_contact", school):
+        raise _not_found(request, "Only the headteacher names the training contact", school)
+    return school
+
+
+def training_contacts(school) -> dict:
+    """The school's training contacts and the invitations waiting for an answer (two queries)."""
+    contacts = list(
+        Membership.objects.filter(school=school, role=Role.TRAINING_CONTACT).select_related("user").order_by("pk")
+    )
+    invitations = [
+        i
+        for i in Invitation.objects.filter(
+            school=school, role=Role.TRAINING_CONTACT, accepted_at__isnull=True, revoked_at__isnull=True
+        ).order_by("-created_at")
+        if i.is_usable
+    ]
+    return {"contacts": contacts, "invitations": invitations}
+
+
+def get_contact_for_head(school, membership_id: int) -> Membership:
+    return get_object_or_404(Membership, pk=membership_id, school=school, role=Role.TRAINING_CONTACT)
+
+
+def get_contact_invitation_for_head(school, invitation_id: int) -> Invitation:
+    return get_object_or_404(Invitation, pk=invitation_id, school=school, role=Role.TRAINING_CONTACT)
+
+
+# Registers and certificates --------------------------------------------------------------------
+
+
+def get_session_for_register(request, session_id: int) -> Session:
+    """A session of the LA, for the register and its downloads: the LA's administrators only.
+
+    404 (logged) for everyone else, so a register's existence is not given away.
+    """
+    if not request.user.has_perm("training.download_register", request.la):
+        raise _not_found(request, "The register is for the LA's administrators")
+    return get_object_or_404(Session.objects.select_related("course", "course__la"), pk=session_id)
+
+
+def current_register(session: Session) -> tuple[list[Place], TrainingDocument | None]:
+    """The register's places as they stand, and the PDF of exactly that register if one was asked for."""
+    places = list(register_places(session))
+    document = TrainingDocument.objects.filter(
+        session=session, kind=TrainingDocument.Kind.REGISTER, content_key=register_key(session, places)
+    ).first()
+    return places, document
+
+
+def get_certificate_place_for_user(request, place_id: int) -> tuple[Place, TrainingDocument | None]:
+    """A place marked attended and its certificate, for its school's head or training contact or the LA.
+
+    404 (logged) for anyone else, and for a place with no attendance to certify.
+    """
+    place = get_object_or_404(
+        Place.objects.select_related("session__course__la", "booking__school__la"),
+        pk=place_id,
+    )
+    school = place.booking.school
+    if not request.user.has_perm("training.download_certificate", school):
+        raise _not_found(request, "No such certificate", school)
+    if place.state != Place.State.CONFIRMED or place.attendance != Place.Attendance.ATTENDED:
+        raise Http404("Only attendance the register shows is certified")
+    document = TrainingDocument.objects.filter(
+        session_id=place.session_id, kind=TrainingDocument.Kind.CERTIFICATE, content_key=certificate_key(place)
+    ).first()
+    return place, document

@@ -17,9 +17,12 @@ from audit.models import Action
 from audit.services import audit_record
 from common.errors import DomainError
 from jobs.emails import email_request
+from jobs.models import JobState
+from jobs.runner import job_ask_again, jobs_send
 from priorities.models import PlanAction, Priority
 
-from .models import Booking, Course, Place, Session
+from .documents import certificate_key, register_key, register_places
+from .models import Booking, Course, Place, Session, TrainingDocument
 from .programme import CORE_PROGRAMME_2004_05, SENIOR_LEADER_QUESTIONS
 
 ANSWER_FIELDS = [name for name, _ in SENIOR_LEADER_QUESTIONS]
@@ -466,6 +469,7 @@ def attendance_record(*, actor, session: Session, marks: dict[int, str], request
             places[place_id].attendance = mark
             changed.append(places[place_id])
     Place.objects.bulk_update(changed, ["attendance"])
+    _certificates_request(session, [p for p in changed if p.attendance == Place.Attendance.ATTENDED], actor=actor)
     audit_record(
         action=Action.TRAINING_ATTENDANCE,
         actor=actor,
@@ -490,3 +494,89 @@ def impact_record(*, actor, place: Place, impact: str, request=None) -> Place:
     place.save(update_fields=["impact", "impact_recorded_at", "updated_at"])
     _change(place, actor, request, "impact recorded")
     return place
+
+
+# Registers and certificates as PDFs ------------------------------------------------------------
+
+
+def _send_on_commit(pks: list[int]) -> None:
+    if pks:
+        transaction.on_commit(lambda: jobs_send(TrainingDocument, pks))
+
+
+def _certificates_request(session: Session, places: list[Place], *, actor=None) -> list[TrainingDocument]:
+    """A certificate for each place (existing ones are kept; failed ones are tried again)."""
+    documents, created = [], []
+    for place in places:
+        document, is_new = TrainingDocument.objects.get_or_create(
+            session=session,
+            kind=TrainingDocument.Kind.CERTIFICATE,
+            content_key=certificate_key(place),
+            defaults={"place": place, "requested_by": actor},
+        )
+        if is_new:
+            created.append(document.pk)
+        elif document.state == JobState.FAILED:
+            job_ask_again(document)
+        documents.append(document)
+    _send_on_commit(created)
+    return documents
+
+
+@transaction.atomic
+def certificate_request(*, actor, place: Place, request=None) -> TrainingDocument:
+    """Ask for a certificate of attendance (again, if its rendering failed)."""
+    if place.state != Place.State.CONFIRMED or place.attendance != Place.Attendance.ATTENDED:
+        raise TrainingError("A certificate is for someone the register shows as attended.")
+    [document] = _certificates_request(place.session, [place], actor=actor)
+    return document
+
+
+@transaction.atomic
+def register_pdf_request(*, actor, session: Session, request=None) -> TrainingDocument:
+    """Ask for the register as it stands as a PDF. The same register asked for twice is one PDF."""
+    key = register_key(session, list(register_places(session)))
+    document, is_new = TrainingDocument.objects.get_or_create(
+        session=session,
+        kind=TrainingDocument.Kind.REGISTER,
+        content_key=key,
+        defaults={"requested_by": actor},
+    )
+    if is_new:
+        _send_on_commit([document.pk])
+    elif document.state == JobState.FAILED:
+        job_ask_again(document)
+    return document
+
+
+@transaction.atomic
+def document_download(*, actor, document: TrainingDocument, request=None) -> None:
+    """Record who downloaded which register or certificate PDF, and when."""
+    session = document.session
+    detail = {"kind": document.kind, "session": session.pk, "document": document.pk, "format": "pdf"}
+    school = None
+    if document.place_id:
+        detail |= {"place": document.place_id, "person": document.place.staff_name}
+        school = document.place.booking.school
+    audit_record(
+        action=Action.TRAINING_DOWNLOADED,
+        actor=actor,
+        request=request,
+        la=session.course.la,
+        obj=document,
+        school=school,
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def register_csv_download(*, actor, session: Session, request=None) -> None:
+    """Record a download of the register as CSV."""
+    audit_record(
+        action=Action.TRAINING_DOWNLOADED,
+        actor=actor,
+        request=request,
+        la=session.course.la,
+        obj=session,
+        detail={"kind": TrainingDocument.Kind.REGISTER, "session": session.pk, "format": "csv"},
+    )

@@ -12,17 +12,22 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Role
 from jobs.emails import email_builder, email_request
+from jobs.runner import run_job
 
 from . import services
-from .models import Booking, Place, Session
+from .models import Booking, Place, Session, TrainingDocument
 
 
 def school_contacts(school) -> list[str]:
-    """Who at the school hears about its bookings: its headteachers."""
+    """Who at the school hears about its bookings: its headteachers and its training contact."""
     return sorted(
-        m.user.email
-        for m in Membership.objects.filter(school=school, role=Role.HEADTEACHER).select_related("user")
-        if m.user.is_active
+        {
+            m.user.email
+            for m in Membership.objects.filter(
+                school=school, role__in=(Role.HEADTEACHER, Role.TRAINING_CONTACT)
+            ).select_related("user")
+            if m.user.is_active
+        }
     )
 
 
@@ -193,3 +198,23 @@ def send_reminders() -> int:
 def expire_offers() -> int:
     """Periodic: lapse offers not taken up in time and offer each seat to the next in the list."""
     return services.offers_expire()
+
+
+def render_in_scope(document: TrainingDocument) -> None:
+    from .documents import document_render
+
+    with scope(la=document.session.course.la_id):
+        document_render(document)
+
+
+@shared_task(
+    name=TrainingDocument.task_name,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=TrainingDocument.time_limit - 30,
+    time_limit=TrainingDocument.time_limit - 10,
+)
+def render_document(self, document_id: int) -> None:
+    """Render a register or certificate PDF; a second message for the same row does nothing."""
+    run_job(TrainingDocument, document_id, render_in_scope, task=self)

@@ -1,24 +1,33 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts import services as accounts_services
 from accounts.models import Role
-from audit.models import Action
-from audit.services import audit_record
 from common.errors import DomainError
 from common.forms import add_domain_error, error_summary_items
-from schools.selectors import get_school_for_user
+from common.streaming import csv_download
+from jobs.files import stored_file_response
+from schools.imports import spreadsheet_safe
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from . import selectors, services
-from .forms import AnswersForm, CourseForm, ImpactForm, SessionForm, StaffFormSet, attendance_marks
+from .documents import document_filename
+from .forms import (
+    AnswersForm,
+    ContactInvitationForm,
+    CourseForm,
+    ImpactForm,
+    SessionForm,
+    StaffFormSet,
+    attendance_marks,
+)
 from .models import Place
 from .programme import CORE_PROGRAMME_2004_05, SENIOR_LEADER_QUESTIONS
+from .rules import BOOKING_ROLES, booking_school_ids
 
 
 def _require(request, perm: str, obj=None) -> None:
@@ -30,7 +39,7 @@ def _own_school_ids(request) -> set[int]:
     """The schools whose places this person sees on programme and session pages."""
     if request.access.is_la_admin:
         return set()
-    return request.access.school_ids(Role.HEADTEACHER) | set(request.access.sip_school_ids)
+    return booking_school_ids(request.access) | set(request.access.sip_school_ids)
 
 
 def programme(request, la_code):
@@ -51,8 +60,8 @@ def programme(request, la_code):
             "years": year_links(year, selectors.programme_years(request.la)),
             "can_manage": can_manage,
             "can_copy": can_manage and len(courses) < len(CORE_PROGRAMME_2004_05),
-            "bookable_schools": request.access.school_ids(Role.HEADTEACHER),
-            "own_schools": [m.school for m in request.access.memberships if m.role == Role.HEADTEACHER],
+            "bookable_schools": booking_school_ids(request.access),
+            "own_schools": list({m.school for m in request.access.memberships if m.role in BOOKING_ROLES}),
         },
     )
 
@@ -99,7 +108,7 @@ def course_detail(request, la_code, course_id):
             "course": course,
             "sessions": sessions,
             "can_manage": request.user.has_perm("training.manage_programme", request.la),
-            "bookable_schools": request.access.school_ids(Role.HEADTEACHER),
+            "bookable_schools": booking_school_ids(request.access),
         },
     )
 
@@ -165,7 +174,7 @@ def session_detail(request, la_code, session_id):
     is_manager = request.user.has_perm("training.manage_programme", request.la)
     own = None if is_manager else _own_school_ids(request)
     places = list(selectors.places_for_session(session, own))
-    head_schools = request.access.school_ids(Role.HEADTEACHER)
+    head_schools = booking_school_ids(request.access)
     return render(
         request,
         "training/session_detail.html",
@@ -215,9 +224,9 @@ def session_cancel(request, la_code, session_id):
 
 
 def session_book(request, la_code, session_id):
-    """A headteacher books named staff for their school and answers the six questions."""
+    """A headteacher (or the school's training contact) books named staff and answers the six questions."""
     session = selectors.get_session_for_user(request, session_id)
-    head_schools = request.access.school_ids(Role.HEADTEACHER)
+    head_schools = booking_school_ids(request.access)
     if not head_schools:
         raise PermissionDenied
     school = selectors.get_bookable_school_for_user(request, head_schools)
@@ -279,7 +288,7 @@ def register(request, la_code, session_id):
     """The LA takes attendance: attended, absent or cancelled late, for every booked person."""
     _require(request, "training.manage_programme")
     session = selectors.get_session_for_user(request, session_id)
-    places = list(selectors.places_for_session(session).filter(state=Place.State.CONFIRMED))
+    places, document = selectors.current_register(session)
     errors = []
     if request.method == "POST":
         marks, errors = attendance_marks(request.POST, places)
@@ -300,41 +309,72 @@ def register(request, la_code, session_id):
             "errors": errors,
             "marks": Place.Attendance.choices,
             "can_take": session.has_taken_place,
+            "document": document,
         },
     )
 
 
 def register_csv(request, la_code, session_id):
-    _require(request, "training.manage_programme")
-    session = selectors.get_session_for_user(request, session_id)
-    places = selectors.places_for_session(session).filter(state=Place.State.CONFIRMED)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="register-{session.date:%Y-%m-%d}-{session.pk}.csv"'
-    response.write("\ufeff")  # so that spreadsheet programs read the names as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(["Course", "Date", "Venue", "School", "URN", "Name", "Email", "Attendance"])
-    for place in places:
-        writer.writerow(
-            [
-                str(session.course),
-                f"{session.date:%Y-%m-%d}",
-                session.venue,
-                place.booking.school.name,
-                place.booking.school.urn,
-                _csv_safe(place.staff_name),
-                _csv_safe(place.staff_email),
-                place.get_attendance_display(),
-            ]
-        )
-    audit_record(
-        action=Action.DATA_EXPORTED, request=request, la=request.la, obj=session, detail={"register": session.pk}
-    )
-    return response
+    """The register as CSV; what schools typed never runs as a formula in a spreadsheet."""
+    session = selectors.get_session_for_register(request, session_id)
+    services.register_csv_download(actor=request.user, session=session, request=request)
+    course, day = str(session.course), f"{session.date:%Y-%m-%d}"
+
+    def rows():
+        # The byte-order mark lets spreadsheet programs read the names as UTF-8.
+        yield ["\ufeffCourse", "Date", "Venue", "School", "URN", "Name", "Email", "Attendance"]
+        for place in selectors.register_places(session).iterator(chunk_size=500):
+            values = [course, day, session.venue, place.booking.school.name, place.booking.school.urn]
+            values += [place.staff_name, place.staff_email, place.get_attendance_display()]
+            yield [spreadsheet_safe(value) for value in values]
+
+    return csv_download(request.la, f"register-{day}-{session.pk}.csv", rows())
 
 
-def _csv_safe(value: str) -> str:
-    """Text a school typed must not run as a formula when the register opens in a spreadsheet."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+@require_POST
+def register_pdf_request(request, la_code, session_id):
+    """Ask the workers for the register, as it stands now, as a PDF to print."""
+    session = selectors.get_session_for_register(request, session_id)
+    document = services.register_pdf_request(actor=request.user, session=session, request=request)
+    if document.is_ready:
+        messages.success(request, "The PDF of this register is ready.")
+    else:
+        messages.success(request, "The PDF of the register is being made. This page shows when it is ready.")
+    return redirect("training:register", la_code, session.pk)
+
+
+def register_pdf(request, la_code, session_id):
+    """Download the PDF of the register as it stands, once made."""
+    session = selectors.get_session_for_register(request, session_id)
+    _, document = selectors.current_register(session)
+    if document is None or not document.is_ready:
+        messages.info(request, "The PDF of this register is not ready yet.")
+        return redirect("training:register", la_code, session.pk)
+    services.document_download(actor=request.user, document=document, request=request)
+    return stored_file_response(document.file.name, document_filename(document), "application/pdf")
+
+
+def certificate(request, la_code, place_id):
+    """Download a certificate of attendance: the school's head or training contact, or the LA."""
+    place, document = selectors.get_certificate_place_for_user(request, place_id)
+    if document is None or not document.is_ready:
+        messages.info(request, f"The certificate for {place.staff_name} is not ready yet.")
+        return redirect("training:school", la_code, place.booking.school.urn)
+    services.document_download(actor=request.user, document=document, request=request)
+    return stored_file_response(document.file.name, document_filename(document), "application/pdf")
+
+
+@require_POST
+def certificate_request(request, la_code, place_id):
+    """Ask again for a certificate whose making failed (or was never asked for)."""
+    place, _ = selectors.get_certificate_place_for_user(request, place_id)
+    try:
+        services.certificate_request(actor=request.user, place=place, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The certificate for {place.staff_name} is being made.")
+    return redirect("training:school", la_code, place.booking.school.urn)
 
 
 def _place_action(request, la_code, place_id, action, done: str):
@@ -423,8 +463,7 @@ def take_up(request, la_code):
 
 def school_training(request, la_code, urn):
     """A school's bookings and gaps: the head manages them; the SIP and the LA read them."""
-    school = get_school_for_user(request, urn)
-    _require(request, "training.view_school_training", school)
+    school = selectors.get_school_training_for_user(request, urn)
     year = year_from_request(request)
     return render(
         request,
@@ -435,7 +474,63 @@ def school_training(request, la_code, urn):
             "years": year_links(year, selectors.programme_years(request.la)),
             "is_current": year == current_academic_year(),
             "can_book": request.user.has_perm("training.book", school),
+            "can_name_contact": request.user.has_perm("training.manage_contact", school),
+            "can_certify": request.user.has_perm("training.download_certificate", school),
+            "sees_school": request.user.has_perm("schools.view_school", school),
             "questions": SENIOR_LEADER_QUESTIONS,
             **selectors.school_training(school, year),
         },
     )
+
+
+# The school's training contact -------------------------------------------------------------------
+
+
+def contact(request, la_code, urn):
+    """The head names a member of staff as the school's training contact, by invitation."""
+    school = selectors.get_school_contact_for_head(request, urn)
+    form = ContactInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = accounts_services.invitation_create(
+                actor=request.user,
+                la=request.la,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=Role.TRAINING_CONTACT,
+                school=school,
+                request=request,
+            )
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("training:contact", la_code, school.urn)
+    return render(
+        request, "training/contact.html", {"school": school, "form": form, **selectors.training_contacts(school)}
+    )
+
+
+def contact_remove(request, la_code, urn, membership_id):
+    school = selectors.get_school_contact_for_head(request, urn)
+    membership = selectors.get_contact_for_head(school, membership_id)
+    if request.method != "POST":
+        # Checked after the school, so people who may not know of it get a 404.
+        return HttpResponseNotAllowed(["POST"])
+    accounts_services.membership_remove(actor=request.user, membership=membership, request=request)
+    messages.success(request, f"{membership.user} is no longer the school's training contact.")
+    return redirect("training:contact", la_code, school.urn)
+
+
+def contact_invitation_revoke(request, la_code, urn, invitation_id):
+    school = selectors.get_school_contact_for_head(request, urn)
+    invitation = selectors.get_contact_invitation_for_head(school, invitation_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        accounts_services.invitation_revoke(actor=request.user, invitation=invitation, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The invitation for {invitation.email} has been withdrawn.")
+    return redirect("training:contact", la_code, school.urn)

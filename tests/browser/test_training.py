@@ -122,3 +122,33 @@ def test_the_las_register_take_up_and_programme_pages_are_accessible(page, world
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(f"/la/926/training/sessions/{past.pk}/register/")
     assert_accessible(page)
+
+
+def test_the_la_prints_the_register_and_the_head_names_a_training_contact(page, world):
+    from tests.training_factories import PlaceFactory, SessionFactory
+
+    with scopes_disabled():
+        past = SessionFactory(
+            course__la=world.a.la,
+            date=timezone.localdate() - datetime.timedelta(days=1),
+            booking_deadline=timezone.localdate() - datetime.timedelta(days=8),
+        )
+        PlaceFactory(session=past, booking__school=world.a.school, booking__course=past.course, staff_name="Ms Khan")
+    sign_in(page, world.a.la_admin.email)
+    page.goto(f"/la/926/training/sessions/{past.pk}/register/")
+    page.get_by_label("Attended").check()
+    page.get_by_role("button", name="Save the register").click()
+    page.get_by_role("button", name="Make the register as a PDF to print").click()
+    assert page.get_by_role("link", name="Download the register to print (PDF, 1 page)").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, world.a.head.email)
+    page.goto(f"/la/926/training/schools/{world.a.school.urn}/")
+    assert page.get_by_role("link", name="Certificate of attendance for Ms Khan (PDF)").is_visible()
+    page.get_by_role("link", name="The school's training contact").click()
+    assert_accessible(page)
+    page.get_by_label("Email address").fill("tara@school.example.org")
+    page.get_by_role("button", name="Send the invitation").click()
+    assert "Invitation sent to tara@school.example.org." in page.locator(".govuk-notification-banner").inner_text()
+    assert_accessible(page)

@@ -1,8 +1,10 @@
 """The core-training programme for each demo LA, with bookings, a waiting list and a register.
 
 The 17 courses of 2004–05 with sessions, a full session with a waiting list, bookings with the
-six questions answered, and a past session whose register has been taken. Dates follow today's;
-running the seed again changes nothing.
+six questions answered, a freed place offered to the home school, and a past session whose register
+has been taken, with its PDF and the certificates of those who attended (rendered here, so the demo
+needs no worker), and one attended place whose change in the school is still to be recorded. Dates
+follow today's; running the seed again changes nothing.
 """
 
 import datetime
@@ -10,10 +12,12 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from jobs.runner import run_job
 from priorities.models import Priority
 from schools.models import School
 from tenancy.models import LocalAuthority
-from training.models import Booking, Course, Place, Session
+from training.documents import certificate_key, register_key, register_places
+from training.models import Booking, Course, Place, Session, TrainingDocument
 from training.programme import CORE_PROGRAMME_2004_05
 
 VENUES = {
@@ -136,5 +140,33 @@ def seed_training(year: int) -> None:
             impact_recorded_at=now,
         )
         _place(maths, past, "Ms Jo Hart", Place.State.CONFIRMED, attendance=Place.Attendance.CANCELLED_LATE)
+        # Attended, with what changed still to record: work for the head or the training contact.
+        _place(maths, past, "Mrs Ruth Adler", Place.State.CONFIRMED, attendance=Place.Attendance.ATTENDED)
         other_maths = booking(others[0], courses[6])
         _place(other_maths, past, "Mr Lee Brook", Place.State.CONFIRMED, attendance=Place.Attendance.ABSENT)
+        # A place freed on the second English session, offered to the home school to take or decline.
+        english = booking(home, courses[1], linked=priority)
+        _place(
+            english,
+            sessions[1, 1],
+            STAFF[5],
+            Place.State.OFFERED,
+            offer_expires_at=now + datetime.timedelta(hours=30),
+            waiting_since=now - datetime.timedelta(days=2),
+        )
+        _render_documents(past)
+
+
+def _render_documents(session: Session) -> None:
+    """The register's PDF and the attended staff's certificates, made once."""
+    from training.tasks import render_in_scope
+
+    wanted = [(TrainingDocument.Kind.REGISTER, None, register_key(session, list(register_places(session))))]
+    for place in session.places.filter(attendance=Place.Attendance.ATTENDED, state=Place.State.CONFIRMED):
+        wanted.append((TrainingDocument.Kind.CERTIFICATE, place, certificate_key(place)))
+    for kind, place, key in wanted:
+        document, _ = TrainingDocument.objects.get_or_create(
+            session=session, kind=kind, content_key=key, defaults={"place": place}
+        )
+        if not document.is_ready:
+            run_job(TrainingDocument, document.pk, render_in_scope)

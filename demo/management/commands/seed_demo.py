@@ -101,6 +101,8 @@ PEOPLE = {
     "352": ("Lorraine Beswick", "Gareth Pryor", "Mrs Yvonne Clarke"),
     "926": ("Christine Alder", "Nicholas Vere", "Mr Peter Southgate"),
 }
+# Each home school's training contact, invited by its head to book core training.
+TRAINING_CONTACTS = {"302": "Ms Farah Siddiqui", "352": "Mr Dylan Hughes", "926": "Mrs Priya Shah"}
 OFSTED_CYCLE = [OfstedRating.GOOD, OfstedRating.OUTSTANDING, OfstedRating.GOOD]
 MULTI_SIP_SCHOOLS = {"302": ["830103", "830104"], "926": ["830303", "830304"]}
 # Schools whose SIP for this year the LA has not yet commissioned (a warning on the caseload).
@@ -233,11 +235,14 @@ class Command(BaseCommand):
             Membership.objects.update_or_create(
                 user=governor, role=Role.GOVERNOR, la=la, school=home_school, defaults={"is_chair": True}
             )
+            contact = self._person(f"training.{code}@demo.test", TRAINING_CONTACTS[code])
+            Membership.objects.get_or_create(user=contact, role=Role.TRAINING_CONTACT, la=la, school=home_school)
             logins += [
                 (la_admin.email, f"LA administrator, {la}"),
                 (sip.email, f"SIP for {', '.join(s.name for s in gaining_ground)} and others"),
                 (head.email, f"headteacher, {home_school.name}"),
                 (governor.email, f"chair of governors, {home_school.name}"),
+                (contact.email, f"training contact, {home_school.name}: core training only"),
             ]
         for kind, _body_name, email, person_name, role, region in NATIONAL:
             body = bodies[kind]
