@@ -6,7 +6,7 @@ data) and the people of a partnership who are not of its LA (the partner school'
 consultant head and coordinator), who reach exactly one partnership and nothing else of its LA.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
@@ -59,14 +59,13 @@ def register_for_matching():
         return list(SupportingSchool.objects.select_related("school", "school__la").order_by("school__name"))
 
 
-@dataclass
+@dataclass(slots=True)
 class CandidateSchool:
     """The fields of a register school that ranking reads; plain values, so 3,500 load quickly."""
 
     pk: int
     urn: str
     name: str
-    la_name: str
     status: str
     closed_on: object
     gaining_ground_joined: int | None
@@ -78,6 +77,7 @@ class CandidateSchool:
     number_of_pupils: int | None
     phase: str
     ofsted_rating: str
+    la_name: str
 
     @property
     def in_gaining_ground(self) -> bool:
@@ -93,11 +93,9 @@ class _LaName:
     name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class RegisterEntry:
     pk: int
-    school_id: int
-    school: CandidateSchool
     offering_support: bool
     capacity: int
     strengths: list
@@ -105,6 +103,8 @@ class RegisterEntry:
     contact_name: str
     contact_email: str
     contact_phone: str
+    school_id: int
+    school: CandidateSchool
 
     def strength_labels(self) -> list[str]:
         from .matching import STRENGTH_LABELS
@@ -112,54 +112,79 @@ class RegisterEntry:
         return [STRENGTH_LABELS[code] for code in self.strengths if code in STRENGTH_LABELS]
 
 
-_SCHOOL_FIELDS = [f.name for f in CandidateSchool.__dataclass_fields__.values() if f.name not in ("pk", "la_name")]
-_REGISTER_FIELDS = ["offering_support", "capacity", "strengths", "evidence", "contact_name", "contact_email"]
-
-
-def register_entries() -> list[RegisterEntry]:
-    """The register as plain values for ranking (one query)."""
-    columns = ["pk", "school_id", "school__la__name", *(f"school__{f}" for f in _SCHOOL_FIELDS)]
-    columns += _REGISTER_FIELDS + ["contact_phone"]
-    with scopes_disabled():
-        rows = SupportingSchool.objects.order_by("school__name").values_list(*columns)
-    entries = []
-    for row in rows:
-        pk, school_id, la_name, *rest = row
-        school_values = dict(zip(_SCHOOL_FIELDS, rest[: len(_SCHOOL_FIELDS)], strict=True))
-        register_values = dict(zip([*_REGISTER_FIELDS, "contact_phone"], rest[len(_SCHOOL_FIELDS) :], strict=True))
-        school = CandidateSchool(pk=school_id, la_name=la_name, **school_values)
-        entries.append(RegisterEntry(pk=pk, school_id=school_id, school=school, **register_values))
-    return entries
-
-
-@dataclass
+@dataclass(slots=True)
 class ResultRow:
     five_ac_em: Decimal | None
     progress_english: Decimal | None
     progress_maths: Decimal | None
 
 
+RESULT_MEASURES = ("five_ac_em", "progress_english", "progress_maths")
+# Column names in the order of the dataclasses' fields, so each row is sliced, never zipped.
+_SCHOOL_COLUMNS = [
+    "school_id",
+    *(f"school__{f.name}" for f in fields(CandidateSchool) if f.name not in ("pk", "la_name")),
+    "school__la__name",
+]
+_REGISTER_COLUMNS = [f.name for f in fields(RegisterEntry) if f.name not in ("school_id", "school")]
+
+
+def register_entries() -> list[RegisterEntry]:
+    """The register as plain values for ranking (one query)."""
+    with scopes_disabled():
+        rows = SupportingSchool.objects.order_by("school__name").values_list(*_REGISTER_COLUMNS, *_SCHOOL_COLUMNS)
+        school_at = len(_REGISTER_COLUMNS)
+        entries = []
+        for row in rows:
+            school = CandidateSchool(*row[school_at:])
+            entries.append(RegisterEntry(*row[:school_at], school.pk, school))
+    return entries
+
+
+def results_by_school(results_year: int | None, school) -> dict:
+    """School id -> {group: ResultRow} of `results_year`, for the register's schools and `school`.
+
+    One row per school, the three pupil groups side by side, so 3,500 schools make 3,500 rows
+    rather than 10,500 (a group a school has no row for stays missing, as it would read alone).
+    """
+    columns = {}
+    for group in RESULT_GROUPS:
+        in_group = Q(group=group)
+        columns[f"{group}_id"] = Max("pk", filter=in_group)
+        for measure in RESULT_MEASURES:
+            columns[f"{group}_{measure}"] = Max(measure, filter=in_group)
+    with scopes_disabled():
+        rows = (
+            PerformanceResult.objects.filter(academic_year=results_year, group__in=RESULT_GROUPS)
+            .filter(Q(school__supporting__isnull=False) | Q(school=school))
+            .order_by()
+            .values("school_id")
+            .annotate(**columns)
+            .values_list("school_id", *columns)
+        )
+        results = {}
+        for school_id, *values in rows:
+            found = {}
+            for number, group in enumerate(RESULT_GROUPS):
+                if values[4 * number] is not None:
+                    found[group] = ResultRow(*values[4 * number + 1 : 4 * number + 4])
+            results[school_id] = found
+    return results
+
+
 def matching_data(profile) -> MatchingData:
     """Everything `matching.rank` reads for one profile, in a fixed number of queries."""
     school = profile.school
     with scopes_disabled():
-        register = register_entries()
         results_year = NationalAverage.objects.filter(group=PupilGroup.ALL).aggregate(y=Max("academic_year"))["y"]
-        measures = ("five_ac_em", "progress_english", "progress_maths")
         national = {
             group: ResultRow(*values)
             for group, *values in NationalAverage.objects.filter(academic_year=results_year).values_list(
-                "group", *measures
+                "group", *RESULT_MEASURES
             )
         }
-        results: dict = {}
-        rows = (
-            PerformanceResult.objects.filter(academic_year=results_year, group__in=RESULT_GROUPS)
-            .filter(Q(school__supporting__isnull=False) | Q(school=school))
-            .values_list("school_id", "group", *measures)
-        )
-        for school_id, group, *values in rows:
-            results.setdefault(school_id, {})[group] = ResultRow(*values)
+        register = register_entries()
+        results = results_by_school(results_year, school)
         in_use = {
             row["partner_school"]: row["n"]
             for row in MatchProposal.objects.filter(
@@ -202,6 +227,7 @@ def matching_data(profile) -> MatchingData:
         sip_of=sip_of,
         partnered=partnered,
         declined=declined,
+        year=current_academic_year(),
     )
 
 
