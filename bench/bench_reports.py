@@ -101,9 +101,9 @@ def one_pdf_against_weasyprint(report, runs: int = 15) -> None:
     from django_scopes import scope
     from weasyprint import HTML
 
+    from jobs.pdf import html_to_pdf
     from jobs.runner import run_job
     from reports.models import RenderedDocument
-    from reports.pdf import html_to_pdf
     from reports.rendering import document_html
     from reports.tasks import render_in_scope
 
@@ -160,7 +160,7 @@ def with_workers(reports, count: int, redis_url: str) -> float:
 def memory_over_renders(report, renders: int) -> None:
     from django_scopes import scope
 
-    from reports.pdf import html_to_pdf
+    from jobs.pdf import html_to_pdf
     from reports.rendering import document_html
 
     with scope(la=report.school.la_id):

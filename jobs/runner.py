@@ -93,6 +93,20 @@ def job_send(model: type[Job], pk: int) -> bool:
     return True
 
 
+def job_retry_failed(job: Job) -> bool:
+    """Put a failed job back to be run from the start and send it on commit. False if it had not failed."""
+    with scopes_disabled():
+        updated = (
+            _rows(type(job))
+            .filter(pk=job.pk, state=JobState.FAILED)
+            .update(state=JobState.REQUESTED, failure="", attempts=0, worker="", heartbeat_at=None, finished_at=None)
+        )
+    if updated:
+        job.refresh_from_db()
+        job_enqueue(job)
+    return bool(updated)
+
+
 # --- running ------------------------------------------------------------------------------
 
 

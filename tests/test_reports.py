@@ -16,9 +16,9 @@ from pypdf import PdfReader
 from audit.models import Action, AuditEvent
 from caseload.models import SipAssignment
 from jobs.models import JobState
+from jobs.pdf import RefusedResource, html_to_pdf, static_fetcher_class
 from reports import services
 from reports.models import Audience, RenderedDocument, Report, ReportArchive
-from reports.pdf import RefusedResource, html_to_pdf, static_fetcher_class
 from reports.selectors import overdue_reports, with_latest_report
 from visits.models import PriorityEvaluation, Visit, VisitPerson
 
