@@ -22,7 +22,17 @@ from schools.models import NationalAverage, PerformanceResult, PupilGroup, Schoo
 from tenancy.academic_year import academic_year_dates, current_academic_year, term_of
 
 from .matching import MatchingData, rank
-from .models import FocusArea, Form2, LedgerKind, LedgerLine, MatchProposal, Partnership, Strategy, SupportingSchool
+from .models import (
+    FocusArea,
+    Form2,
+    Form2Document,
+    LedgerKind,
+    LedgerLine,
+    MatchProposal,
+    Partnership,
+    Strategy,
+    SupportingSchool,
+)
 
 RESULT_GROUPS = (PupilGroup.ALL, PupilGroup.FSM, PupilGroup.NON_FSM)
 
@@ -295,6 +305,11 @@ class PartnershipAccess:
     def sees_drafts(self) -> bool:
         """The chair of governors and the LA read the plan only once it has been submitted."""
         return self.is_partner or self.is_matching_body or self.is_consultant_head or self.is_coordinator
+
+    @property
+    def may_ask_again_for_pdf(self) -> bool:
+        """Who may ask again for a submitted plan's PDF whose render failed."""
+        return self.is_sip or self.is_la_admin or self.is_matching_body
 
     @property
     def may_record_ledger(self) -> bool:
@@ -571,6 +586,52 @@ def plans_for(access: PartnershipAccess):
 def get_plan_for_user(access: PartnershipAccess, plan_id: int) -> Form2:
     """One version of Form 2 this person may read; any other is a 404."""
     return get_object_or_404(plans_for(access), pk=plan_id)
+
+
+def plan_document(plan: Form2 | None) -> Form2Document | None:
+    """The PDF row of this version of Form 2 (a submitted one has one), or None."""
+    if plan is None or plan.state != Form2.State.SUBMITTED:
+        return None
+    return Form2Document.objects.filter(plan=plan).first()
+
+
+def get_form2_document_for_user(access: PartnershipAccess, plan_id: int) -> Form2Document:
+    """The PDF of a version of Form 2 this person may read; 404 for any other, and for a draft."""
+    plan = get_plan_for_user(access, plan_id)
+    return get_object_or_404(
+        Form2Document.objects.select_related("plan", "plan__partnership", "plan__partnership__school"), plan=plan
+    )
+
+
+# The school's reports page lists the approved Form 2 of this many partnerships, newest first: the
+# shown year's and the one before, whose plan that year's reports often review.
+LISTED_PARTNERSHIPS = 2
+
+
+def submitted_plan_documents(user, school, year: int) -> list[Form2Document]:
+    """The PDF of the latest submitted Form 2 of the school's partnerships up to `year` that the person may read.
+
+    For the school's reports page (the governors' landing page): at most `LISTED_PARTNERSHIPS`,
+    so a few queries whatever the school's history.
+    """
+    partnerships = list(
+        Partnership.objects.filter(school=school, academic_year__lte=year)
+        .filter(plans__state=Form2.State.SUBMITTED)
+        .select_related("la")
+        .distinct()
+        .order_by("-academic_year", "-pk")[:LISTED_PARTNERSHIPS]
+    )
+    readable = [p.pk for p in partnerships if partnership_access(user, p).is_member]
+    if not readable:
+        return []
+    latest = Form2.objects.filter(partnership=OuterRef("plan__partnership"), state=Form2.State.SUBMITTED).order_by(
+        "-version_number"
+    )
+    return list(
+        Form2Document.objects.filter(plan__partnership__in=readable, plan=Subquery(latest.values("pk")[:1]))
+        .select_related("plan", "plan__partnership")
+        .order_by("-plan__partnership__academic_year", "-plan__partnership__pk")
+    )
 
 
 def get_focus_area(plan: Form2, focus_area_id: int) -> FocusArea:
