@@ -211,7 +211,8 @@ def fsm_gap(results: dict):
     return non_fsm.five_ac_em - fsm.five_ac_em
 
 
-def results_fraction(results: dict, national: dict) -> float:
+def results_fraction(results: dict, national: dict, national_gap=None) -> float:
+    """The results part's fraction; `national_gap` is `fsm_gap(national)`, worked out once by a caller that ranks."""
     mine, theirs = results.get(PupilGroup.ALL), national.get(PupilGroup.ALL)
     if mine is None or theirs is None:
         return 0.0
@@ -220,7 +221,9 @@ def results_fraction(results: dict, national: dict) -> float:
         score = _measure(getattr(mine, name), getattr(theirs, name))
         if score is not None:
             scores.append(score)
-    gap, national_gap = fsm_gap(results), fsm_gap(national)
+    gap = fsm_gap(results)
+    if national_gap is None:
+        national_gap = fsm_gap(national)
     if gap is not None and national_gap is not None:
         scores.append(_measure(national_gap, gap))  # a smaller gap than nationally scores above 0.5
     return sum(scores) / len(scores) if scores else 0.0
@@ -324,7 +327,7 @@ def score_parts(data, register, explain: bool = False) -> list[Part]:
 _FIT, _RESULTS, _CONTEXT, _DISTANCE, _CAPACITY, _OFSTED = (WEIGHTS[k] for k in PART_LABELS)
 
 
-def score_of(data, register, fit_by_strengths: dict) -> float:
+def score_of(data, register, results: dict, fit_by_strengths: dict, national_gap) -> float:
     """The total of `score_parts` without their words: the same fractions, summed in the same order."""
     strengths = tuple(register.strengths)
     fit = fit_by_strengths.get(strengths)
@@ -333,7 +336,7 @@ def score_of(data, register, fit_by_strengths: dict) -> float:
     candidate = register.school
     return round(
         fit * _FIT
-        + results_fraction(data.results.get(register.school_id, {}), data.national) * _RESULTS
+        + results_fraction(results, data.national, national_gap) * _RESULTS
         + context_fraction(data.school, candidate) * _CONTEXT
         + distance_fraction(data.school, candidate) * _DISTANCE
         + capacity_fraction(register.capacity, data.in_use.get(register.school_id, 0)) * _CAPACITY
@@ -374,17 +377,19 @@ def rank(data: MatchingData) -> list[Candidate]:
     data.issue_hits = issue_hits(data.issues)
     proposed = " ".join(data.proposed_name.lower().split()) if data.proposed_name else None
     fit_by_strengths: dict = {}
+    national_gap = fsm_gap(data.national)
+    own_pk = data.school.pk
     candidates = []
     for register in data.register:
         school_id = register.school_id
-        if school_id == data.school.pk:
+        if school_id == own_pk:
             continue
         results, in_use = data.results.get(school_id, {}), data.in_use.get(school_id, 0)
         candidates.append(
             Candidate(
                 register=register,
                 data=data,
-                score=score_of(data, register, fit_by_strengths),
+                score=score_of(data, register, results, fit_by_strengths, national_gap),
                 exclusions=exclusions_of(data, register, results, in_use),
                 proposed_by_head=proposed is not None and proposed == " ".join(register.school.name.lower().split()),
             )

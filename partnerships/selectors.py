@@ -152,33 +152,19 @@ def register_entries() -> list[RegisterEntry]:
 
 
 def results_by_school(results_year: int | None, school) -> dict:
-    """School id -> {group: ResultRow} of `results_year`, for the register's schools and `school`.
-
-    One row per school, the three pupil groups side by side, so 3,500 schools make 3,500 rows
-    rather than 10,500 (a group a school has no row for stays missing, as it would read alone).
-    """
-    columns = {}
-    for group in RESULT_GROUPS:
-        in_group = Q(group=group)
-        columns[f"{group}_id"] = Max("pk", filter=in_group)
-        for measure in RESULT_MEASURES:
-            columns[f"{group}_{measure}"] = Max(measure, filter=in_group)
+    """School id -> {group: ResultRow} of `results_year`, for the register's schools and `school` (one query)."""
     with scopes_disabled():
         rows = (
             PerformanceResult.objects.filter(academic_year=results_year, group__in=RESULT_GROUPS)
-            .filter(Q(school__supporting__isnull=False) | Q(school=school))
-            .order_by()
-            .values("school_id")
-            .annotate(**columns)
-            .values_list("school_id", *columns)
+            .filter(Q(school_id__in=SupportingSchool.objects.values("school_id")) | Q(school=school))
+            .values_list("school_id", "group", *RESULT_MEASURES)
         )
-        results = {}
-        for school_id, *values in rows:
-            found = {}
-            for number, group in enumerate(RESULT_GROUPS):
-                if values[4 * number] is not None:
-                    found[group] = ResultRow(*values[4 * number + 1 : 4 * number + 4])
-            results[school_id] = found
+        results: dict = {}
+        for school_id, group, *values in rows:
+            found = results.get(school_id)
+            if found is None:
+                found = results[school_id] = {}
+            found[group] = ResultRow(*values)
     return results
 
 
@@ -208,7 +194,7 @@ def matching_data(profile) -> MatchingData:
 
         sip_of = dict(
             SipAssignment.objects.filter(academic_year=current_academic_year())
-            .filter(Q(school__supporting__isnull=False) | Q(school=school))
+            .filter(Q(school_id__in=SupportingSchool.objects.values("school_id")) | Q(school=school))
             .values_list("school_id", "sip_id")
         )
         partnered = set(
