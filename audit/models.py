@@ -52,6 +52,8 @@ class Action(models.TextChoices):
     MATCH_DECLINED = "matching.declined", "Declined a partnership"
     FORM2_CHANGED = "form2.changed", "Changed a Partnership Strategy Action Plan"
     FORM2_TRANSITION = "form2.transition", "Moved a Partnership Strategy Action Plan on"
+    FORM2_DOWNLOADED = "form2.downloaded", "Downloaded a Partnership Strategy Action Plan"
+    FORM2_RENDER_RETRIED = "form2.render-retried", "Asked again for a Partnership Strategy Action Plan's PDF"
     PARTNERSHIP_CHANGED = "partnership.changed", "Changed a partnership"
     LEDGER_RECORDED = "ledger.recorded", "Recorded support from the Gaining Ground offer"
     REPORT_CHANGED = "report.changed", "Changed a SIP report"

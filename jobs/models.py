@@ -7,6 +7,7 @@ heartbeat on the row; a sweeper re-queues jobs nobody took or whose worker went 
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 
 from tenancy.scoping import ScopedManager
@@ -67,6 +68,32 @@ class Job(models.Model):
 
     def on_failed(self) -> None:
         """Tell the person who asked; called once, after the job is marked failed."""
+
+
+def document_upload_to(document: "DocumentJob", filename: str) -> str:
+    return document.storage_path(filename)
+
+
+class DocumentJob(Job):
+    """A job whose result is one stored file for people to download: a rendered PDF.
+
+    One row per document (the subclass's unique constraint), so two people asking at once get
+    one file; `jobs.documents` renders and stores it and sends it through an authorising view.
+    """
+
+    file = models.FileField(upload_to=document_upload_to, blank=True, max_length=300)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def storage_path(self, filename: str) -> str:
+        """Where the file is kept, under the storage's root (never the static root)."""
+        raise NotImplementedError
 
 
 class EmailJob(Job):

@@ -1,9 +1,10 @@
-"""HTML to tagged PDF with WeasyPrint, for background workers only.
+"""HTML to tagged PDF with WeasyPrint, for background workers only: every PDF the portal makes.
 
 WeasyPrint is imported on first use, never at web start-up (importing it takes about a second).
-One font configuration and one stylesheet are built once per worker process and reused for every
-document; the URL fetcher serves only the portal's own static files, so a report can never make
-the worker fetch from the network or read a file outside the app.
+One font configuration and one stylesheet (`pdf.css`: page numbers, running title, cover,
+headings that become bookmarks) are built once per worker process and reused for every document;
+the URL fetcher serves only the portal's own static files, so a document can never make the
+worker fetch from the network or read a file outside the app.
 """
 
 import functools

@@ -105,8 +105,8 @@ def jobs_send(model: type[Job], pks: list[int]) -> None:
             return
 
 
-def job_ask_again(job: Job) -> bool:
-    """Put a failed job back to be run again from the start (on commit). False if it had not failed."""
+def job_retry_failed(job: Job) -> bool:
+    """Put a failed job back to be run from the start and send it on commit. False if it had not failed."""
     with scopes_disabled():
         updated = (
             _rows(type(job))
@@ -114,6 +114,7 @@ def job_ask_again(job: Job) -> bool:
             .update(state=JobState.REQUESTED, failure="", attempts=0, worker="", heartbeat_at=None, finished_at=None)
         )
     if updated:
+        job.refresh_from_db()
         job_enqueue(job)
     return bool(updated)
 

@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from schools.models import OfstedRating, Phase, PupilGroup, Status
+from schools.models import OfstedRating, Phase, PupilGroup, School, Status
 
 from .models import Strength
 
@@ -90,7 +90,7 @@ class Part:
         return round(self.fraction * self.weight, 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """One register school scored for one profile.
 
@@ -100,7 +100,6 @@ class Candidate:
 
     register: object  # RegisterEntry (selectors) or SupportingSchool
     data: object = None  # MatchingData
-    fractions: dict = field(default_factory=dict)
     exclusions: list[str] = field(default_factory=list)
     proposed_by_head: bool = False
     rank: int | None = None
@@ -151,6 +150,7 @@ class MatchingData:
     sip_of: dict  # school id -> this year's SIP user id
     partnered: set  # school ids already partnering (or proposed to) this school
     declined: dict  # school id -> date it declined this profile
+    year: int = 0  # the academic year the exclusions are judged in (Gaining Ground membership)
     issue_hits: dict = field(default_factory=dict)  # strength -> issues (by index) that name it
 
 
@@ -171,13 +171,22 @@ def issue_hits(issues: list[str]) -> dict:
     }
 
 
-def fit_part(issues: list[str], hits: dict, strengths: list[str], explain: bool = False) -> Part:
-    if not issues:
-        return Part("fit", 0.0, "The profile names no most important issues.")
+def _fit_matched(hits: dict, strengths) -> set:
     matched = set()
     for strength in strengths:
         matched |= hits.get(strength, set())
-    fraction = len(matched) / len(issues)
+    return matched
+
+
+def fit_fraction(issues: list[str], hits: dict, strengths) -> float:
+    return len(_fit_matched(hits, strengths)) / len(issues) if issues else 0.0
+
+
+def fit_part(issues: list[str], hits: dict, strengths: list[str], explain: bool = False) -> Part:
+    if not issues:
+        return Part("fit", 0.0, "The profile names no most important issues.")
+    matched = _fit_matched(hits, strengths)
+    fraction = fit_fraction(issues, hits, strengths)
     if not explain:
         return Part("fit", fraction, "")
     found = []
@@ -202,49 +211,69 @@ def fsm_gap(results: dict):
     return non_fsm.five_ac_em - fsm.five_ac_em
 
 
+def results_fraction(results: dict, national: dict, national_gap=None) -> float:
+    """The results part's fraction; `national_gap` is `fsm_gap(national)`, worked out once by a caller that ranks."""
+    mine, theirs = results.get(PupilGroup.ALL), national.get(PupilGroup.ALL)
+    if mine is None or theirs is None:
+        return 0.0
+    scores = []
+    for name, _label in RESULT_MEASURES:
+        score = _measure(getattr(mine, name), getattr(theirs, name))
+        if score is not None:
+            scores.append(score)
+    gap = fsm_gap(results)
+    if national_gap is None:
+        national_gap = fsm_gap(national)
+    if gap is not None and national_gap is not None:
+        scores.append(_measure(national_gap, gap))  # a smaller gap than nationally scores above 0.5
+    return sum(scores) / len(scores) if scores else 0.0
+
+
 def results_part(results: dict, national: dict, year: int | None, explain: bool = False) -> Part:
     mine, theirs = results.get(PupilGroup.ALL), national.get(PupilGroup.ALL)
     if mine is None or theirs is None:
         return Part("results", 0.0, f"No results for {year}." if year else "No national figures yet.")
-    scores, notes = [], []
+    notes = []
     for name, label in RESULT_MEASURES:
         value, ref = getattr(mine, name), getattr(theirs, name)
-        score = _measure(value, ref)
-        if score is not None:
-            scores.append(score)
-            if explain:
-                notes.append(f"{label} {value}% vs {ref}%")
+        if _measure(value, ref) is not None:
+            notes.append(f"{label} {value}% vs {ref}%")
     gap, national_gap = fsm_gap(results), fsm_gap(national)
     if gap is not None and national_gap is not None:
-        scores.append(_measure(national_gap, gap))  # a smaller gap than nationally scores above 0.5
-        if explain:
-            notes.append(f"FSM gap {gap} points vs {national_gap} nationally")
-    if not scores:
+        notes.append(f"FSM gap {gap} points vs {national_gap} nationally")
+    if not notes:
         return Part("results", 0.0, f"No comparable measures for {year}.")
-    return Part("results", sum(scores) / len(scores), f"{year}: " + "; ".join(notes) if explain else "")
+    return Part("results", results_fraction(results, national), f"{year}: " + "; ".join(notes) if explain else "")
+
+
+def context_fraction(school, candidate) -> float:
+    """FSM share, size and phase, each 0 to 1, averaged."""
+    if school.percentage_fsm is not None and candidate.percentage_fsm is not None:
+        fsm = _clamp(1 - abs(float(school.percentage_fsm - candidate.percentage_fsm)) / 20)
+    else:
+        fsm = 0.0
+    if school.number_of_pupils and candidate.number_of_pupils:
+        small, large = sorted((school.number_of_pupils, candidate.number_of_pupils))
+        size = small / large
+    else:
+        size = 0.0
+    return (fsm + size + (1.0 if school.phase == candidate.phase else 0.0)) / 3
 
 
 def context_part(school, candidate, explain: bool = False) -> Part:
-    scores, notes = [], []
-    if school.percentage_fsm is not None and candidate.percentage_fsm is not None:
-        diff = abs(float(school.percentage_fsm - candidate.percentage_fsm))
-        scores.append(_clamp(1 - diff / 20))
-        notes.append(f"FSM {candidate.percentage_fsm}% vs {school.percentage_fsm}%")
-    else:
-        scores.append(0.0)
-        notes.append("FSM share not known")
-    if school.number_of_pupils and candidate.number_of_pupils:
-        small, large = sorted((school.number_of_pupils, candidate.number_of_pupils))
-        scores.append(small / large)
-        notes.append(f"{candidate.number_of_pupils} pupils vs {school.number_of_pupils}")
-    else:
-        scores.append(0.0)
-        notes.append("size not known")
-    same_phase = school.phase == candidate.phase
-    scores.append(1.0 if same_phase else 0.0)
-    fraction = sum(scores) / len(scores)
+    fraction = context_fraction(school, candidate)
     if not explain:
         return Part("context", fraction, "")
+    notes = []
+    if school.percentage_fsm is not None and candidate.percentage_fsm is not None:
+        notes.append(f"FSM {candidate.percentage_fsm}% vs {school.percentage_fsm}%")
+    else:
+        notes.append("FSM share not known")
+    if school.number_of_pupils and candidate.number_of_pupils:
+        notes.append(f"{candidate.number_of_pupils} pupils vs {school.number_of_pupils}")
+    else:
+        notes.append("size not known")
+    same_phase = school.phase == candidate.phase
     notes.append(f"{PHASE_LABELS.get(candidate.phase, 'phase').lower()}{'' if same_phase else ' (different phase)'}")
     return Part("context", fraction, "; ".join(notes))
 
@@ -255,16 +284,25 @@ def distance_km(school, candidate) -> float | None:
     return math.hypot(school.easting - candidate.easting, school.northing - candidate.northing) / 1000
 
 
+def distance_fraction(school, candidate) -> float:
+    km = distance_km(school, candidate)
+    return 0.0 if km is None else _clamp(1 - km / DISTANCE_ZERO_KM)
+
+
 def distance_part(school, candidate, explain: bool = False) -> Part:
     km = distance_km(school, candidate)
     if km is None:
         return Part("distance", 0.0, "Location not known (no Easting/Northing).")
-    return Part("distance", _clamp(1 - km / DISTANCE_ZERO_KM), f"{km:.1f} km in a straight line" if explain else "")
+    return Part("distance", distance_fraction(school, candidate), f"{km:.1f} km in a straight line" if explain else "")
+
+
+def capacity_fraction(capacity: int, in_use: int) -> float:
+    return max(0, capacity - in_use) / capacity if capacity else 0.0
 
 
 def capacity_part(register, in_use: int, explain: bool = False) -> Part:
     spare = max(0, register.capacity - in_use)
-    fraction = spare / register.capacity if register.capacity else 0.0
+    fraction = capacity_fraction(register.capacity, in_use)
     return Part("capacity", fraction, f"{spare} of {register.capacity} places free" if explain else "")
 
 
@@ -286,6 +324,27 @@ def score_parts(data, register, explain: bool = False) -> list[Part]:
     ]
 
 
+_FIT, _RESULTS, _CONTEXT, _DISTANCE, _CAPACITY, _OFSTED = (WEIGHTS[k] for k in PART_LABELS)
+
+
+def score_of(data, register, results: dict, fit_by_strengths: dict, national_gap) -> float:
+    """The total of `score_parts` without their words: the same fractions, summed in the same order."""
+    strengths = tuple(register.strengths)
+    fit = fit_by_strengths.get(strengths)
+    if fit is None:
+        fit = fit_by_strengths[strengths] = fit_fraction(data.issues, data.issue_hits, strengths)
+    candidate = register.school
+    return round(
+        fit * _FIT
+        + results_fraction(results, data.national, national_gap) * _RESULTS
+        + context_fraction(data.school, candidate) * _CONTEXT
+        + distance_fraction(data.school, candidate) * _DISTANCE
+        + capacity_fraction(register.capacity, data.in_use.get(register.school_id, 0)) * _CAPACITY
+        + OFSTED_SCORES.get(candidate.ofsted_rating, 0.0) * _OFSTED,
+        1,
+    )
+
+
 def exclusions_of(data: MatchingData, register, results: dict, in_use: int) -> list[str]:
     """Why a candidate may not be chosen; empty when it may."""
     candidate, school = register.school, data.school
@@ -296,7 +355,7 @@ def exclusions_of(data: MatchingData, register, results: dict, in_use: int) -> l
         reasons.append("Not offering support at present.")
     if in_use >= register.capacity:
         reasons.append(f"No capacity: {in_use} of {register.capacity} partnerships in use.")
-    if candidate.in_gaining_ground:
+    if School.in_gaining_ground_in(candidate, data.year):
         reasons.append("Itself in Gaining Ground.")
     mine = results.get(PupilGroup.ALL)
     if mine is not None and mine.five_ac_em is not None and mine.five_ac_em < FLOOR_PERCENT:
@@ -313,31 +372,33 @@ def exclusions_of(data: MatchingData, register, results: dict, in_use: int) -> l
     return reasons
 
 
-def _same_name(a: str, b: str) -> bool:
-    return " ".join(a.lower().split()) == " ".join(b.lower().split())
-
-
 def rank(data: MatchingData) -> list[Candidate]:
     """Every candidate on the register, scored: eligible ones first by score, then the excluded."""
     data.issue_hits = issue_hits(data.issues)
+    proposed = " ".join(data.proposed_name.lower().split()) if data.proposed_name else None
+    fit_by_strengths: dict = {}
+    national_gap = fsm_gap(data.national)
+    own_pk = data.school.pk
     candidates = []
     for register in data.register:
-        if register.school_id == data.school.pk:
+        school_id = register.school_id
+        if school_id == own_pk:
             continue
-        parts = score_parts(data, register)
+        results, in_use = data.results.get(school_id, {}), data.in_use.get(school_id, 0)
         candidates.append(
             Candidate(
                 register=register,
                 data=data,
-                fractions={p.key: p.fraction for p in parts},
-                score=round(sum(p.fraction * WEIGHTS[p.key] for p in parts), 1),
-                exclusions=exclusions_of(
-                    data, register, data.results.get(register.school_id, {}), data.in_use.get(register.school_id, 0)
-                ),
-                proposed_by_head=bool(data.proposed_name) and _same_name(data.proposed_name, register.school.name),
+                score=score_of(data, register, results, fit_by_strengths, national_gap),
+                exclusions=exclusions_of(data, register, results, in_use),
+                proposed_by_head=proposed is not None and proposed == " ".join(register.school.name.lower().split()),
             )
         )
-    candidates.sort(key=lambda c: (bool(c.exclusions), -c.score, c.school.name))
-    for position, candidate in enumerate(c for c in candidates if not c.excluded):
-        candidate.rank = position + 1
+    candidates.sort(key=lambda c: (bool(c.exclusions), -c.score, c.register.school.name))
+    position = 0
+    for candidate in candidates:
+        if candidate.exclusions:
+            break
+        position += 1
+        candidate.rank = position
     return candidates

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from jobs.models import DocumentJob
 from tenancy.scoping import ScopedManager
 
 
@@ -182,6 +183,32 @@ class Form2(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class Form2Document(DocumentJob):
+    """The PDF of one submitted version of Form 2, rendered once by a worker, on the shared job pattern."""
+
+    task_name = "partnerships.render_form2"
+    time_limit = 180
+
+    # One PDF per version, however many people ask at once.
+    plan = models.OneToOneField(Form2, on_delete=models.CASCADE, related_name="document")
+
+    objects = ScopedManager(la="plan__partnership__la")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="done_form2_document_has_file", condition=~Q(state="done") | ~Q(file=""))
+        ]
+        indexes = [models.Index(fields=["state", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"PDF of {self.plan}"
+
+    def storage_path(self, filename: str) -> str:
+        # Outside the static root, under the storage's own root; never served by URL.
+        partnership = self.plan.partnership
+        return f"partnerships/{partnership.la.code}/{partnership.pk}/{filename}"
 
 
 class FocusArea(models.Model):

@@ -6,7 +6,7 @@ data) and the people of a partnership who are not of its LA (the partner school'
 consultant head and coordinator), who reach exactly one partnership and nothing else of its LA.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
@@ -22,7 +22,17 @@ from schools.models import NationalAverage, PerformanceResult, PupilGroup, Schoo
 from tenancy.academic_year import academic_year_dates, current_academic_year, term_of
 
 from .matching import MatchingData, rank
-from .models import FocusArea, Form2, LedgerKind, LedgerLine, MatchProposal, Partnership, Strategy, SupportingSchool
+from .models import (
+    FocusArea,
+    Form2,
+    Form2Document,
+    LedgerKind,
+    LedgerLine,
+    MatchProposal,
+    Partnership,
+    Strategy,
+    SupportingSchool,
+)
 
 RESULT_GROUPS = (PupilGroup.ALL, PupilGroup.FSM, PupilGroup.NON_FSM)
 
@@ -59,14 +69,13 @@ def register_for_matching():
         return list(SupportingSchool.objects.select_related("school", "school__la").order_by("school__name"))
 
 
-@dataclass
+@dataclass(slots=True)
 class CandidateSchool:
     """The fields of a register school that ranking reads; plain values, so 3,500 load quickly."""
 
     pk: int
     urn: str
     name: str
-    la_name: str
     status: str
     closed_on: object
     gaining_ground_joined: int | None
@@ -78,6 +87,7 @@ class CandidateSchool:
     number_of_pupils: int | None
     phase: str
     ofsted_rating: str
+    la_name: str
 
     @property
     def in_gaining_ground(self) -> bool:
@@ -93,11 +103,9 @@ class _LaName:
     name: str
 
 
-@dataclass
+@dataclass(slots=True)
 class RegisterEntry:
     pk: int
-    school_id: int
-    school: CandidateSchool
     offering_support: bool
     capacity: int
     strengths: list
@@ -105,6 +113,8 @@ class RegisterEntry:
     contact_name: str
     contact_email: str
     contact_phone: str
+    school_id: int
+    school: CandidateSchool
 
     def strength_labels(self) -> list[str]:
         from .matching import STRENGTH_LABELS
@@ -112,54 +122,65 @@ class RegisterEntry:
         return [STRENGTH_LABELS[code] for code in self.strengths if code in STRENGTH_LABELS]
 
 
-_SCHOOL_FIELDS = [f.name for f in CandidateSchool.__dataclass_fields__.values() if f.name not in ("pk", "la_name")]
-_REGISTER_FIELDS = ["offering_support", "capacity", "strengths", "evidence", "contact_name", "contact_email"]
-
-
-def register_entries() -> list[RegisterEntry]:
-    """The register as plain values for ranking (one query)."""
-    columns = ["pk", "school_id", "school__la__name", *(f"school__{f}" for f in _SCHOOL_FIELDS)]
-    columns += _REGISTER_FIELDS + ["contact_phone"]
-    with scopes_disabled():
-        rows = SupportingSchool.objects.order_by("school__name").values_list(*columns)
-    entries = []
-    for row in rows:
-        pk, school_id, la_name, *rest = row
-        school_values = dict(zip(_SCHOOL_FIELDS, rest[: len(_SCHOOL_FIELDS)], strict=True))
-        register_values = dict(zip([*_REGISTER_FIELDS, "contact_phone"], rest[len(_SCHOOL_FIELDS) :], strict=True))
-        school = CandidateSchool(pk=school_id, la_name=la_name, **school_values)
-        entries.append(RegisterEntry(pk=pk, school_id=school_id, school=school, **register_values))
-    return entries
-
-
-@dataclass
+@dataclass(slots=True)
 class ResultRow:
     five_ac_em: Decimal | None
     progress_english: Decimal | None
     progress_maths: Decimal | None
 
 
+RESULT_MEASURES = ("five_ac_em", "progress_english", "progress_maths")
+# Column names in the order of the dataclasses' fields, so each row is sliced, never zipped.
+_SCHOOL_COLUMNS = [
+    "school_id",
+    *(f"school__{f.name}" for f in fields(CandidateSchool) if f.name not in ("pk", "la_name")),
+    "school__la__name",
+]
+_REGISTER_COLUMNS = [f.name for f in fields(RegisterEntry) if f.name not in ("school_id", "school")]
+
+
+def register_entries() -> list[RegisterEntry]:
+    """The register as plain values for ranking (one query)."""
+    with scopes_disabled():
+        rows = SupportingSchool.objects.order_by("school__name").values_list(*_REGISTER_COLUMNS, *_SCHOOL_COLUMNS)
+        school_at = len(_REGISTER_COLUMNS)
+        entries = []
+        for row in rows:
+            school = CandidateSchool(*row[school_at:])
+            entries.append(RegisterEntry(*row[:school_at], school.pk, school))
+    return entries
+
+
+def results_by_school(results_year: int | None, school) -> dict:
+    """School id -> {group: ResultRow} of `results_year`, for the register's schools and `school` (one query)."""
+    with scopes_disabled():
+        rows = (
+            PerformanceResult.objects.filter(academic_year=results_year, group__in=RESULT_GROUPS)
+            .filter(Q(school_id__in=SupportingSchool.objects.values("school_id")) | Q(school=school))
+            .values_list("school_id", "group", *RESULT_MEASURES)
+        )
+        results: dict = {}
+        for school_id, group, *values in rows:
+            found = results.get(school_id)
+            if found is None:
+                found = results[school_id] = {}
+            found[group] = ResultRow(*values)
+    return results
+
+
 def matching_data(profile) -> MatchingData:
     """Everything `matching.rank` reads for one profile, in a fixed number of queries."""
     school = profile.school
     with scopes_disabled():
-        register = register_entries()
         results_year = NationalAverage.objects.filter(group=PupilGroup.ALL).aggregate(y=Max("academic_year"))["y"]
-        measures = ("five_ac_em", "progress_english", "progress_maths")
         national = {
             group: ResultRow(*values)
             for group, *values in NationalAverage.objects.filter(academic_year=results_year).values_list(
-                "group", *measures
+                "group", *RESULT_MEASURES
             )
         }
-        results: dict = {}
-        rows = (
-            PerformanceResult.objects.filter(academic_year=results_year, group__in=RESULT_GROUPS)
-            .filter(Q(school__supporting__isnull=False) | Q(school=school))
-            .values_list("school_id", "group", *measures)
-        )
-        for school_id, group, *values in rows:
-            results.setdefault(school_id, {})[group] = ResultRow(*values)
+        register = register_entries()
+        results = results_by_school(results_year, school)
         in_use = {
             row["partner_school"]: row["n"]
             for row in MatchProposal.objects.filter(
@@ -173,7 +194,7 @@ def matching_data(profile) -> MatchingData:
 
         sip_of = dict(
             SipAssignment.objects.filter(academic_year=current_academic_year())
-            .filter(Q(school__supporting__isnull=False) | Q(school=school))
+            .filter(Q(school_id__in=SupportingSchool.objects.values("school_id")) | Q(school=school))
             .values_list("school_id", "sip_id")
         )
         partnered = set(
@@ -202,6 +223,7 @@ def matching_data(profile) -> MatchingData:
         sip_of=sip_of,
         partnered=partnered,
         declined=declined,
+        year=current_academic_year(),
     )
 
 
@@ -269,6 +291,11 @@ class PartnershipAccess:
     def sees_drafts(self) -> bool:
         """The chair of governors and the LA read the plan only once it has been submitted."""
         return self.is_partner or self.is_matching_body or self.is_consultant_head or self.is_coordinator
+
+    @property
+    def may_ask_again_for_pdf(self) -> bool:
+        """Who may ask again for a submitted plan's PDF whose render failed."""
+        return self.is_sip or self.is_la_admin or self.is_matching_body
 
     @property
     def may_record_ledger(self) -> bool:
@@ -545,6 +572,52 @@ def plans_for(access: PartnershipAccess):
 def get_plan_for_user(access: PartnershipAccess, plan_id: int) -> Form2:
     """One version of Form 2 this person may read; any other is a 404."""
     return get_object_or_404(plans_for(access), pk=plan_id)
+
+
+def plan_document(plan: Form2 | None) -> Form2Document | None:
+    """The PDF row of this version of Form 2 (a submitted one has one), or None."""
+    if plan is None or plan.state != Form2.State.SUBMITTED:
+        return None
+    return Form2Document.objects.filter(plan=plan).first()
+
+
+def get_form2_document_for_user(access: PartnershipAccess, plan_id: int) -> Form2Document:
+    """The PDF of a version of Form 2 this person may read; 404 for any other, and for a draft."""
+    plan = get_plan_for_user(access, plan_id)
+    return get_object_or_404(
+        Form2Document.objects.select_related("plan", "plan__partnership", "plan__partnership__school"), plan=plan
+    )
+
+
+# The school's reports page lists the approved Form 2 of this many partnerships, newest first: the
+# shown year's and the one before, whose plan that year's reports often review.
+LISTED_PARTNERSHIPS = 2
+
+
+def submitted_plan_documents(user, school, year: int) -> list[Form2Document]:
+    """The PDF of the latest submitted Form 2 of the school's partnerships up to `year` that the person may read.
+
+    For the school's reports page (the governors' landing page): at most `LISTED_PARTNERSHIPS`,
+    so a few queries whatever the school's history.
+    """
+    partnerships = list(
+        Partnership.objects.filter(school=school, academic_year__lte=year)
+        .filter(plans__state=Form2.State.SUBMITTED)
+        .select_related("la")
+        .distinct()
+        .order_by("-academic_year", "-pk")[:LISTED_PARTNERSHIPS]
+    )
+    readable = [p.pk for p in partnerships if partnership_access(user, p).is_member]
+    if not readable:
+        return []
+    latest = Form2.objects.filter(partnership=OuterRef("plan__partnership"), state=Form2.State.SUBMITTED).order_by(
+        "-version_number"
+    )
+    return list(
+        Form2Document.objects.filter(plan__partnership__in=readable, plan=Subquery(latest.values("pk")[:1]))
+        .select_related("plan", "plan__partnership")
+        .order_by("-plan__partnership__academic_year", "-plan__partnership__pk")
+    )
 
 
 def get_focus_area(plan: Form2, focus_area_id: int) -> FocusArea:

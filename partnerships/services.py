@@ -15,11 +15,13 @@ from audit.models import Action
 from audit.services import audit_record
 from common.errors import DomainError
 from jobs.emails import email_request
+from jobs.runner import job_enqueue, job_retry_failed
 from tenancy.academic_year import academic_year_dates, academic_year_label, current_academic_year
 
 from .models import (
     FocusArea,
     Form2,
+    Form2Document,
     Form2Event,
     LedgerKind,
     LedgerLine,
@@ -445,6 +447,9 @@ def form2_transition(
         plan.submitted_at = timezone.now()
     plan.lock_version += 1
     plan.save()
+    if name == "submit":
+        # Submission makes this version final: its PDF is made now, for whoever downloads it first.
+        form2_document_request(plan=plan, actor=actor)
     event = Form2Event.objects.create(plan=plan, actor=actor, action=name, comment=comment.strip())
     audit_record(
         action=Action.FORM2_TRANSITION,
@@ -506,6 +511,50 @@ def form2_new_version(*, actor, access: PartnershipAccess, plan: Form2, request=
         detail={"plan": copy.pk, "version": copy.version_number, "what": "new version"},
     )
     return copy
+
+
+# --- Form 2's PDF --------------------------------------------------------------------------------
+
+
+def form2_document_request(*, plan: Form2, actor=None) -> Form2Document:
+    """The PDF row of a submitted version: one row however many ask at once; a new one goes to a worker."""
+    if plan.state != State.SUBMITTED:
+        raise PartnershipError("Only a submitted plan is made into a PDF.")
+    document, created = Form2Document.objects.get_or_create(plan=plan, defaults={"requested_by": actor})
+    if created:
+        job_enqueue(document)
+    return document
+
+
+@transaction.atomic
+def form2_document_retry(*, actor, access: PartnershipAccess, document: Form2Document, request=None) -> Form2Document:
+    """Ask again for a PDF whose render failed."""
+    if not access.may_ask_again_for_pdf:
+        raise PartnershipError("Only the SIP, the LA and the matching body ask again for the PDF.")
+    if not job_retry_failed(document):
+        raise PartnershipError("Only a PDF whose render failed can be asked for again.")
+    audit_record(
+        action=Action.FORM2_RENDER_RETRIED,
+        actor=actor,
+        request=request,
+        la=access.partnership.la,
+        obj=access.partnership,
+        detail={"plan": document.plan_id, "document": document.pk},
+    )
+    return document
+
+
+@transaction.atomic
+def form2_document_download(*, actor, access: PartnershipAccess, document: Form2Document, request=None) -> None:
+    """Record a download in the audit log: who, which version of the plan, when."""
+    audit_record(
+        action=Action.FORM2_DOWNLOADED,
+        actor=actor,
+        request=request,
+        la=access.partnership.la,
+        obj=access.partnership,
+        detail={"plan": document.plan_id, "version": document.plan.version_number, "document": document.pk},
+    )
 
 
 # --- the support ledger -------------------------------------------------------------------------

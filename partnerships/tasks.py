@@ -1,13 +1,41 @@
-"""Emails that tell the next person a proposal or a Form 2 is waiting for them."""
+"""Emails that tell the next person a proposal or a Form 2 is waiting for them; Form 2's PDF.
 
+The PDF task is the reports' pattern: `acks_late` with `reject_on_worker_lost`, and the row
+(claimed under select_for_update) decides whether a second message does anything.
+"""
+
+from celery import shared_task
 from django.conf import settings
 from django.urls import reverse
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Role
 from jobs.emails import email_builder
+from jobs.runner import run_job
 
-from .models import Form2, MatchProposal
+from .models import Form2, Form2Document, MatchProposal
+
+
+def render_in_scope(document: Form2Document) -> None:
+    from .rendering import form2_render
+
+    with scopes_disabled():
+        la_id = Form2Document.objects.values_list("plan__partnership__la_id", flat=True).get(pk=document.pk)
+    with scope(la=la_id):
+        form2_render(document)
+
+
+@shared_task(
+    name=Form2Document.task_name,
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=Form2Document.time_limit - 30,
+    time_limit=Form2Document.time_limit - 10,
+)
+def render_form2(self, document_id: int) -> None:
+    """Render one submitted Form 2 version's PDF; a second message for it does nothing."""
+    run_job(Form2Document, document_id, render_in_scope, task=self)
 
 
 def _emails(memberships) -> list[str]:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:partnership_id>/notes/new/", login_required(views.note), name="note"),
     path("<int:partnership_id>/ledger/", login_required(views.ledger), name="ledger"),
     path("<int:partnership_id>/form2/<int:plan_id>/print/", login_required(views.form2_print), name="print"),
+    path("<int:partnership_id>/form2/<int:plan_id>/pdf/", login_required(views.form2_download), name="download"),
+    path("<int:partnership_id>/form2/<int:plan_id>/pdf/retry/", login_required(views.form2_retry), name="retry"),
     path("<int:partnership_id>/form2/<int:plan_id>/details/", login_required(views.form2_details), name="details"),
     path(
         "<int:partnership_id>/form2/<int:plan_id>/focus-areas/<int:focus_area_id>/",

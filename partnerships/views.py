@@ -9,7 +9,7 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,16 +17,20 @@ from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
 from common.forms import add_domain_error, error_summary_items
+from jobs.documents import stored_file_response
+from jobs.models import JobState
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from . import services
 from .forms import AssignForm, DetailsForm, LedgerLineForm, NoteForm, RespondForm, StrategyFormSet, TransitionForm
 from .models import Form2, MatchProposal
+from .rendering import form2_filename
 from .selectors import (
     LEDGER_ROWS,
     PACE_RULE,
     assignable_people,
     get_focus_area,
+    get_form2_document_for_user,
     get_partnership_for_user,
     get_plan_for_user,
     get_proposal_for_user,
@@ -35,6 +39,7 @@ from .selectors import (
     ledger_purposes,
     ledger_totals,
     partnerships_for,
+    plan_document,
     plan_strategies,
     plans_for,
     school_ledger,
@@ -98,6 +103,8 @@ def detail(request, access):
     areas = []
     if plan is not None:
         areas = list(plan.focus_areas.prefetch_related("strategies"))
+    # The newest submitted version's PDF (a newer draft has none yet).
+    document = plan_document(next((p for p in plans if p.state == Form2.State.SUBMITTED), None))
     return render(
         request,
         "partnerships/detail.html",
@@ -118,6 +125,11 @@ def detail(request, access):
             "can_new_version": plan is not None
             and plan.state == Form2.State.SUBMITTED
             and (access.is_partner or access.is_matching_body),
+            "document": document,
+            # Refreshed while the PDF is made, unless the page holds a newer version's forms.
+            "rendering": document is not None
+            and document.plan_id == getattr(plan, "pk", None)
+            and document.state in (JobState.REQUESTED, JobState.RUNNING),
         },
     )
 
@@ -130,6 +142,34 @@ def form2_print(request, access, plan_id):
         "partnerships/form2_print.html",
         {"partnership": access.partnership, "plan": plan, "areas": plan.focus_areas.prefetch_related("strategies")},
     )
+
+
+@partnership_view
+def form2_download(request, access, plan_id):
+    """The PDF of a submitted version, to the people who may read it; 404 to anyone else."""
+    document = get_form2_document_for_user(access, plan_id)
+    if not document.is_ready:
+        messages.info(request, "The PDF of this plan is not ready yet.")
+        return redirect("partnerships:detail", access.partnership.pk)
+    services.form2_document_download(actor=request.user, access=access, document=document, request=request)
+    return stored_file_response(document.file.name, form2_filename(document.plan), "application/pdf")
+
+
+@partnership_view
+def form2_retry(request, access, plan_id):
+    document = get_form2_document_for_user(access, plan_id)
+    if request.method != "POST":
+        # Checked after the plan, so people who may not know of it get a 404.
+        return HttpResponseNotAllowed(["POST"])
+    if not access.may_ask_again_for_pdf:
+        raise PermissionDenied
+    try:
+        services.form2_document_retry(actor=request.user, access=access, document=document, request=request)
+    except PartnershipError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Asked again. The page shows when it is ready.")
+    return redirect("partnerships:detail", access.partnership.pk)
 
 
 def _form_page(request, form, *, title, caption, back_url, button, status=200):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from jobs.models import Job, JobState
+from jobs.models import DocumentJob, Job
 from tenancy.scoping import ScopedManager
 
 
@@ -176,7 +176,7 @@ def document_path(document: "RenderedDocument", filename: str) -> str:
     return f"reports/{document.report.school.la.code}/{document.report_id}/{filename}"
 
 
-class RenderedDocument(Job):
+class RenderedDocument(DocumentJob):
     """One PDF of one report version for one audience: the job row and, when done, the file."""
 
     task_name: ClassVar[str] = "reports.render_document"
@@ -184,12 +184,6 @@ class RenderedDocument(Job):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="documents")
     audience = models.CharField(max_length=10, choices=Audience.choices)
-    file = models.FileField(upload_to=document_path, blank=True, max_length=300)
-    pages = models.PositiveSmallIntegerField(null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(la="report__school__la")
 
@@ -205,16 +199,8 @@ class RenderedDocument(Job):
     def __str__(self) -> str:
         return f"{self.report} for {self.get_audience_display().lower()}"
 
-    @property
-    def is_ready(self) -> bool:
-        return self.state == JobState.DONE
-
-    @property
-    def state_words(self) -> str:
-        """The words the pages use: queued, rendering, ready or failed."""
-        if self.state == JobState.REQUESTED:
-            return "Queued"
-        return {JobState.RUNNING: "Rendering", JobState.DONE: "Ready", JobState.FAILED: "Failed"}[self.state]
+    def storage_path(self, filename: str) -> str:
+        return document_path(self, filename)
 
 
 class ReportArchive(Job):

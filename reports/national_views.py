@@ -1,11 +1,11 @@
 from django.shortcuts import render
 
+from jobs.documents import stored_file_response
 from national.views import get_national_membership
 
 from . import services
 from .rendering import document_filename
 from .selectors import get_ssat_document, ssat_documents
-from .views import stored_file_response
 
 
 def ssat_reports(request, body):

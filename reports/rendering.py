@@ -13,7 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from jobs.pdf import html_to_pdf
+from jobs.documents import render_job_pdf
 from jobs.runner import job_finish
 from priorities.models import PlanAction
 from schools.models import PerformanceResult, PupilGroup
@@ -103,16 +103,11 @@ def document_filename(report: Report, audience: str) -> str:
 def document_render(document: RenderedDocument) -> None:
     """Render one document and finish its job in one transaction (the job runner called us)."""
     report = Report.objects.select_related("school", "school__la", "author", "visit").get(pk=document.report_id)
-    pdf, pages = html_to_pdf(document_html(report, document.audience))
-    name = document.file.field.generate_filename(document, document_filename(report, document.audience))
-    # A worker killed after writing but before finishing left this name behind: it is ours now.
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    with transaction.atomic():
-        saved = default_storage.save(name, ContentFile(pdf))
-        if not job_finish(document, file=saved, pages=pages):
-            # Another worker holds the row now; its file wins, ours goes.
-            transaction.on_commit(lambda: default_storage.delete(saved))
+    render_job_pdf(
+        document,
+        html=document_html(report, document.audience),
+        filename=document_filename(report, document.audience),
+    )
 
 
 def archive_build(archive: ReportArchive) -> None:

@@ -16,8 +16,7 @@ from accounts.predicates import is_schools_head, is_schools_sip
 from audit.models import Action
 from audit.services import audit_record
 from common.errors import DomainError
-from jobs.models import JobState
-from jobs.runner import job_enqueue, jobs_send
+from jobs.runner import job_enqueue, job_retry_failed, jobs_send
 from priorities.models import PlanAction
 from schools.models import PupilGroup
 from tenancy.academic_year import academic_year_dates, academic_year_label, academic_year_of, current_academic_year
@@ -438,13 +437,8 @@ def _send_documents(pks: list[int]) -> None:
 @transaction.atomic
 def document_retry(*, actor, document: RenderedDocument, request=None) -> RenderedDocument:
     """Ask again for a PDF whose render failed."""
-    updated = RenderedDocument.objects.filter(pk=document.pk, state=JobState.FAILED).update(
-        state=JobState.REQUESTED, failure="", attempts=0, worker="", heartbeat_at=None, finished_at=None
-    )
-    if not updated:
+    if not job_retry_failed(document):
         raise ReportError("Only a PDF whose render failed can be asked for again.")
-    document.refresh_from_db()
-    job_enqueue(document)
     audit_record(
         action=Action.REPORT_RENDER_RETRIED,
         actor=actor,

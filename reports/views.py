@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from common.errors import DomainError
 from common.forms import add_domain_error
-from jobs.files import stored_file_response
+from jobs.documents import stored_file_response
 from jobs.models import JobState
 from schools.selectors import get_school_for_user
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links

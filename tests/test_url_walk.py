@@ -430,6 +430,9 @@ PARTNERSHIP_ACCESS = {
     ),
     "partnerships/<int:partnership_id>/form2/<int:plan_id>/transition/": (405, 405, 405, 405, 405, 405, 404),
     "partnerships/<int:partnership_id>/form2/<int:plan_id>/new-version/": (405, 405, 405, 405, 405, 405, 404),
+    # A draft has no PDF; tests/test_form2_pdf.py walks a submitted plan's PDF for each person.
+    "partnerships/<int:partnership_id>/form2/<int:plan_id>/pdf/": (404, 404, 404, 404, 404, 404, 404),
+    "partnerships/<int:partnership_id>/form2/<int:plan_id>/pdf/retry/": (404, 404, 404, 404, 404, 404, 404),
 }
 
 

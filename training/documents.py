@@ -6,14 +6,10 @@ Both go through the portal's one PDF pipeline (`jobs.pdf`): tagged PDF/UA, stati
 import hashlib
 import json
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from jobs.pdf import html_to_pdf
-from jobs.runner import job_finish
+from jobs.documents import render_job_pdf
 
 from .models import Place, Session, TrainingDocument
 
@@ -82,13 +78,4 @@ def document_render(document: TrainingDocument) -> None:
         html = certificate_html(place)
     else:
         html = register_html(session, list(register_places(session)))
-    pdf, pages = html_to_pdf(html)
-    name = document.file.field.generate_filename(document, document_filename(document))
-    # A worker killed after writing but before finishing left this name behind: it is ours now.
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    with transaction.atomic():
-        saved = default_storage.save(name, ContentFile(pdf))
-        if not job_finish(document, file=saved, pages=pages):
-            # Another worker holds the row now; its file wins, ours goes.
-            transaction.on_commit(lambda: default_storage.delete(saved))
+    render_job_pdf(document, html=html, filename=document_filename(document))

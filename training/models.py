@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from jobs.models import Job
+from jobs.models import DocumentJob
 from tenancy.scoping import ScopedManager
 
 from .programme import FULL_DAY, HALF_DAY, SENIOR_LEADER_QUESTIONS
@@ -251,7 +251,7 @@ def document_path(document: "TrainingDocument", filename: str) -> str:
     return f"training/{document.session.course.la.code}/{document.session_id}/{filename}"
 
 
-class TrainingDocument(Job):
+class TrainingDocument(DocumentJob):
     """A PDF rendered by the background workers: a session's register as it stood, or a certificate.
 
     The register is keyed by a digest of what it shows, so asking twice for the same register
@@ -270,12 +270,6 @@ class TrainingDocument(Job):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="documents")
     place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.CASCADE, related_name="documents")
     content_key = models.CharField(max_length=64)
-    file = models.FileField(upload_to=document_path, blank=True, max_length=300)
-    pages = models.PositiveSmallIntegerField(null=True, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(la="session__course__la")
 
@@ -295,3 +289,6 @@ class TrainingDocument(Job):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.session}"
+
+    def storage_path(self, filename: str) -> str:
+        return document_path(self, filename)

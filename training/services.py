@@ -18,7 +18,7 @@ from audit.services import audit_record
 from common.errors import DomainError
 from jobs.emails import email_request
 from jobs.models import JobState
-from jobs.runner import job_ask_again, jobs_send
+from jobs.runner import job_retry_failed, jobs_send
 from priorities.models import PlanAction, Priority
 
 from .documents import certificate_key, register_key, register_places
@@ -517,7 +517,7 @@ def _certificates_request(session: Session, places: list[Place], *, actor=None) 
         if is_new:
             created.append(document.pk)
         elif document.state == JobState.FAILED:
-            job_ask_again(document)
+            job_retry_failed(document)
         documents.append(document)
     _send_on_commit(created)
     return documents
@@ -545,7 +545,7 @@ def register_pdf_request(*, actor, session: Session, request=None) -> TrainingDo
     if is_new:
         _send_on_commit([document.pk])
     elif document.state == JobState.FAILED:
-        job_ask_again(document)
+        job_retry_failed(document)
     return document
 
 

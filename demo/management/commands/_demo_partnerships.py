@@ -5,7 +5,8 @@
   register of supporting schools.
 - This year's profiles wait in both matching bodies' queues; one proposal (Lowestoft Harbour)
   waits for the partner head; one partnership (Broadland Heath) has its Form 2 being agreed; last year's partnership of
-  Wensum Valley (the demo head's and governor's school) has its Form 2 approved and submitted.
+  Wensum Valley (the demo head's and governor's school) has its Form 2 approved and submitted,
+  with its PDF rendered for the governor.
 - Ledgers are part-used, with warnings.
 
 Idempotent: a second run finds the rows and adds nothing.
@@ -17,9 +18,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from jobs.runner import run_job
 from partnerships import services
-from partnerships.models import LedgerLine, MatchProposal, Partnership, SupportingSchool
+from partnerships.models import Form2Document, LedgerLine, MatchProposal, Partnership, SupportingSchool
 from partnerships.selectors import partnership_access
+from partnerships.tasks import render_in_scope
 from priorities.models import PriorityProfile, ProfilePriority
 from schools.models import OfstedRating, Phase, School, Status
 from tenancy.academic_year import current_academic_year
@@ -267,6 +270,11 @@ def seed_partnerships(person) -> list[tuple[str, str]]:
     approved = _partnership(_proposal(last_year, stour, ssat_user, ssat_body), stour_head)
     _agree_strategies(approved, head, sip)
     _move_on(approved, sip, ["agree", "approve", "submit"])
+    submitted = approved.plans.filter(state="submitted").order_by("-version_number").first()
+    document = services.form2_document_request(plan=submitted, actor=sip)
+    if not document.is_ready:
+        # Rendered here, so the demo needs no worker to offer the governor the PDF.
+        run_job(Form2Document, document.pk, render_in_scope)
 
     for partnership in (agreeing, approved):
         if partnership.consultant_head_id is None:
