@@ -14,8 +14,7 @@ class FilterForm(GovukFormMixin, forms.Form):
 
 
 def _sips(request):
-    """The SIPs working in the request's LA this year: the filter is "SIP this year", and a county
-    keeps many more SIP accounts than it commissions in one year."""
+    """The SIPs working in the request's LA this year (a county keeps more SIP accounts than it uses)."""
     # Built per request for the request's LA: a class-level queryset would run unscoped.
     return (
         User.objects.filter(

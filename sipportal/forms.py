@@ -4,10 +4,9 @@ from django import forms as dj_forms
 from django.forms.utils import pretty_name
 from django.utils.functional import cached_property
 
-from sipportal.widgets import Select
-
 # The "one named person" rule lives with the other rules about people; kept importable from here.
 from accounts.validators import is_one_named_person  # noqa: F401
+from sipportal.widgets import Select
 
 # Words that keep their capital letter at the start of a sentence's middle.
 KEEP_CAPITAL = {"English", "Gaining", "Ofsted", "September", "January", "April"}

@@ -19,8 +19,12 @@ class Select(forms.Select):
         parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
         for group_name, options, _ in widget["optgroups"]:
             lines = format_html_join(
-                "", '\n  <option value="{}"{}>{}</option>', ((o["value"], flatatt(o["attrs"]), o["label"]) for o in options)
+                "",
+                '\n  <option value="{}"{}>{}</option>',
+                ((o["value"], flatatt(o["attrs"]), o["label"]) for o in options),
             )
-            parts.append(format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, lines) if group_name else lines)
+            parts.append(
+                format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, lines) if group_name else lines
+            )
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  (every part is escaped by format_html above)
