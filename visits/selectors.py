@@ -208,7 +208,7 @@ class CaseloadPage:
 
 
 # Rows a caseload page shows at once: a SIP's schools fit on one; a county's take several.
-CASELOAD_PER_PAGE = 100
+CASELOAD_PER_PAGE = 50
 
 
 def caseload_page(request, today: datetime.date | None = None, annotate=None) -> CaseloadPage:
