@@ -35,13 +35,15 @@ demo-at: install
 test: install
 	$(BIN)/pytest
 
-# Timings and memory on PostgreSQL (database sipportal_bench, made afresh each run).
+# Timings and memory on PostgreSQL (database sipportal_bench, made afresh each run; the page
+# benchmark builds the national data set into sipportal_national once and reuses it).
 bench: install
 	cd bench && ../$(BIN)/python bench_school_list.py
 	cd bench && ../$(BIN)/python bench_gias_import.py
 	cd bench && ../$(BIN)/python bench_national_register.py
 	cd bench && ../$(BIN)/python bench_matching.py
 	cd bench && ../$(BIN)/python bench_reports.py
+	cd bench && ../$(BIN)/python bench_pages.py
 
 install: system-packages python-packages assets
 

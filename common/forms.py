@@ -4,6 +4,8 @@ from django import forms as dj_forms
 from django.forms.utils import pretty_name
 from django.utils.functional import cached_property
 
+from common.widgets import Select
+
 # Words that keep their capital letter at the start of a sentence's middle.
 KEEP_CAPITAL = {"English", "Gaining", "Ofsted", "September", "January", "April"}
 
@@ -106,6 +108,10 @@ class GovukFormMixin:
     def helper(self) -> FormHelper:
         # Built when first rendered, not in __init__: a layout taken before a subclass removes a
         # field (the visit record's amendment reason) makes crispy warn on every render.
+        for field in self.fields.values():
+            if type(field.widget) is dj_forms.Select:
+                # The same widget, rendered without a template per option (long lists of schools and SIPs).
+                field.widget.__class__ = Select
         helper = FormHelper(self)
         helper.form_tag = False
         helper.disable_csrf = True  # the page template writes the token

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -298,6 +299,9 @@ def _la_admin(request):
         raise PermissionDenied("The LA's reports page is for its administrators.")
 
 
+LA_REPORTS_PER_PAGE = 50
+
+
 def la_reports(request, la_code):
     _la_admin(request)
     this_year = current_academic_year()
@@ -320,9 +324,12 @@ def la_reports(request, la_code):
         "reports/la_reports.html",
         {
             "form": form,
-            "overdue": overdue_reports(),
+            # A county has hundreds of each: a page of each list at a time.
+            "overdue": Paginator(overdue_reports(), LA_REPORTS_PER_PAGE).get_page(request.GET.get("overdue_page")),
             "due_days": REPORT_DUE_DAYS,
-            "issued": issued_reports_of_term(this_year, term),
+            "issued": Paginator(issued_reports_of_term(this_year, term), LA_REPORTS_PER_PAGE).get_page(
+                request.GET.get("issued_page")
+            ),
             "term_label": f"{services.TERM_NAMES[term]} term {academic_year_label(this_year)}",
             "archives": recent_archives(request.la),
         },

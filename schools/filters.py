@@ -14,8 +14,18 @@ class FilterForm(GovukFormMixin, forms.Form):
 
 
 def _sips(request):
+    """The SIPs working in the request's LA this year (a county keeps more SIP accounts than it uses)."""
     # Built per request for the request's LA: a class-level queryset would run unscoped.
-    return User.objects.filter(memberships__role=Role.SIP, memberships__la=request.la).distinct().order_by("full_name")
+    return (
+        User.objects.filter(
+            memberships__role=Role.SIP,
+            memberships__la=request.la,
+            sip_assignments__school__la=request.la,
+            sip_assignments__academic_year=current_academic_year(),
+        )
+        .distinct()
+        .order_by("full_name")
+    )
 
 
 def _criteria(request):

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -440,6 +441,9 @@ def place_impact(request, la_code, place_id):
     return render(request, "training/impact.html", {"place": place, "form": form})
 
 
+TAKE_UP_PER_PAGE = 50
+
+
 def take_up(request, la_code):
     """Take-up by school and subject, session fill and waiting lists, for the LA."""
     _require(request, "training.manage_programme")
@@ -447,12 +451,15 @@ def take_up(request, la_code):
     subjects, rows = selectors.take_up(request.la, year)
     courses = selectors.programme(request.la, year)
     sessions = [s for c in courses for s in c.sessions.all()]
+    # A county's 600 schools: the table shows a page of them; the count of non-bookers is of all.
+    rows_page = Paginator(rows, TAKE_UP_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "training/take_up.html",
         {
             "subjects": subjects,
-            "rows": rows,
+            "rows": rows_page.object_list,
+            "rows_page": rows_page,
             "sessions": sessions,
             "year_label": academic_year_label(year),
             "years": year_links(year, selectors.programme_years(request.la)),

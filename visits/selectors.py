@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     DecimalField,
@@ -195,6 +196,8 @@ class CaseloadPage:
     warnings_only: bool
     schools_without_sip: list[School] = field(default_factory=list)
     upcoming: list[Visit] = field(default_factory=list)
+    # The page of rows shown (a county's caseload runs to 600 schools); `rows` are its rows.
+    rows_page: Page | None = None
 
     @property
     def year_label(self) -> str:
@@ -214,6 +217,10 @@ def caseload_annotation(annotate: Callable[[QuerySet], QuerySet]) -> Callable[[Q
     """Register `annotate(assignments) -> assignments` for the caseload rows."""
     caseload_annotations.append(annotate)
     return annotate
+
+
+# Rows a caseload page shows at once: a SIP's schools fit on one; a county's take several.
+CASELOAD_PER_PAGE = 50
 
 
 def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
@@ -247,16 +254,20 @@ def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
     rows = caseload_rows(assignments, today=today)
     for annotate in caseload_annotations:
         rows = annotate(rows)
-    rows = list(rows.order_by(*order, "sip__full_name", "school__name"))
+    rows = rows.order_by(*order, "sip__full_name", "school__name")
+    warnings_only = request.GET.get("warnings") == "yes"
+    if warnings_only:
+        # Warnings are worked out in Python, so this filter reads every row; the plain list pages
+        # in the database, which then computes the columns for one page of rows only.
+        rows = [row for row in rows if warnings_for(row, current_year=current)]
+    rows_page = Paginator(rows, CASELOAD_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(rows_page.object_list)
     for row in rows:
         row.warnings = warnings_for(row, current_year=current)
         row.ledger = days_ledger(row)
         row.in_gaining_ground = row.school.in_gaining_ground_in(year)
         # A school the SIP held in an earlier year may have another SIP now: named, not linked.
         row.can_open = user.has_perm("schools.view_school", row.school)
-    warnings_only = request.GET.get("warnings") == "yes"
-    if warnings_only:
-        rows = [row for row in rows if row.warnings]
     return CaseloadPage(
         year=year,
         years=years,
@@ -269,6 +280,7 @@ def caseload_page(request, today: datetime.date | None = None) -> CaseloadPage:
         warnings_only=warnings_only,
         schools_without_sip=list(schools_without_sip(year)) if not mine_only else [],
         upcoming=list(upcoming_visits(user, today)) if current else [],
+        rows_page=rows_page,
     )
 
 
