@@ -25,6 +25,10 @@ class Role(models.TextChoices):
     PARTNERSHIP_COORDINATOR = "coordinator", "Regional partnership coordinator"
 
 
+# A National Strategies adviser oversees one region, or, as national staff, all of them.
+ALL_REGIONS = "all"
+ADVISER_REGIONS = [*Region.choices, (ALL_REGIONS, "All regions (national)")]
+
 LA_ROLES = (Role.LA_ADMIN, Role.SIP)
 SCHOOL_ROLES = (Role.HEADTEACHER, Role.GOVERNOR, Role.PARTNER_HEAD)
 NATIONAL_ROLES = (Role.SSAT, Role.NATIONAL_COLLEGE, Role.NS_ADVISER, Role.CONSULTANT_HEAD, Role.PARTNERSHIP_COORDINATOR)
@@ -108,7 +112,10 @@ class Membership(models.Model):
         "tenancy.NationalBody", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     region = models.CharField(
-        max_length=20, choices=Region.choices, blank=True, help_text="National Strategies advisers only."
+        max_length=20,
+        choices=ADVISER_REGIONS,
+        blank=True,
+        help_text="National Strategies advisers only: their region, or all regions for national staff.",
     )
     is_chair = models.BooleanField("chair of governors", default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
+from dashboards import views as dashboard_views
+
 from . import views
 
 app_name = "national"
@@ -13,4 +15,6 @@ urlpatterns = [
     path("<slug:body>/register/<int:register_id>/", login_required(views.register_edit), name="register-edit"),
     path("<slug:body>/partnerships/", login_required(views.partnerships), name="partnerships"),
     path("<slug:body>/reports/", include("reports.national_urls")),
+    path("<slug:body>/figures/<slug:table>/", login_required(dashboard_views.figures_schools), name="figures-schools"),
+    path("<slug:body>/figures/<slug:table>.csv", login_required(dashboard_views.figures_csv), name="figures-csv"),
 ]

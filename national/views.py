@@ -30,7 +30,12 @@ def get_national_membership(request, body: str):
 
 
 def national_home(request, body):
+    """The dashboard for the bodies that oversee (SSAT, the National College, advisers); a list otherwise."""
+    from dashboards.views import DASHBOARD_ROLES, dashboard_page
+
     membership = get_national_membership(request, body)
+    if membership.role in DASHBOARD_ROLES:
+        return dashboard_page(request, membership)
     return render(
         request,
         "national/home.html",

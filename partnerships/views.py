@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
 from sipportal.forms import add_domain_error, error_summary_items
+from sipportal.streaming import neutralise
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from . import services
@@ -393,12 +394,6 @@ def la_ledger_table(request, la_code):
             "pace_rule": PACE_RULE,
         },
     )
-
-
-def neutralise(value) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def la_ledger_csv(request, la_code):

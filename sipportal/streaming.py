@@ -4,6 +4,12 @@ from django.http import StreamingHttpResponse
 from django_scopes import scope
 
 
+def neutralise(value) -> str:
+    """Keep a spreadsheet from reading a cell as a formula (a cell starting =, +, -, @, tab or CR)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 class _Echo:
     def write(self, value):
         return value
