@@ -310,6 +310,9 @@ TABLES = (
                 field="capacity",
             ),
         ),
+        # In use and free make up the places (near enough: a school no longer offering may still
+        # have a partnership), so one hidden must not be worked out from the other.
+        groups=((("in_use", "spare"), "places"),),
         chart_columns=("in_use", "spare"),
     ),
     Table(

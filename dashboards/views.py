@@ -33,7 +33,7 @@ def _membership(request, body):
 
 
 def as_at(run) -> str:
-    """ "Data as at 2 December 2026, 10:00", in the portal's time zone."""
+    """The "data as at" sentence of a refresh, in the portal's time zone: "Data as at 2 December 2026, 10:00"."""
     moment = timezone.localtime(run.as_at)
     return f"Data as at {moment.day} {moment:%B %Y, %H:%M}"
 

@@ -349,3 +349,22 @@ def test_query_counts_do_not_grow_with_las_or_schools(client, world, people):
     refresh_figures()
     large = [_queries(client, user, url) for user, url in urls]
     assert small == large
+
+
+def test_the_demos_national_accounts_land_on_dashboards_with_figures_some_hidden(client, db):
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    for email, path in [
+        ("adviser@demo.test", "/national/national-strategies/"),
+        ("adviser.national@demo.test", "/national/national-strategies/?region=east"),
+        ("ssat@demo.test", "/national/ssat/"),
+        ("college@demo.test", "/national/national-college/?region=london"),
+    ]:
+        client.force_login(User.objects.get(email=email))
+        html = client.get(path).content.decode()
+        assert "Data as at" in html, email
+        assert 'class="sip-suppressed"' in html, email  # some figures hidden
+        assert "/figures/" in html and "figure=" in html, email  # and some shown, linked

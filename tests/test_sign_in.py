@@ -154,6 +154,7 @@ DEMO_HOMES = {
     "ssat@demo.test": "/national/ssat/",
     "college@demo.test": "/national/national-college/",
     "adviser@demo.test": "/national/national-strategies/",
+    "adviser.national@demo.test": "/national/national-strategies/",
     "partner-head.935@demo.test": "/partnerships/",
     "consultant-head@demo.test": "/partnerships/",
     "coordinator@demo.test": "/partnerships/",
