@@ -132,11 +132,13 @@ def dashboard(run: FiguresRefresh, remit: Remit, tables: list[Table], link) -> l
             cells = [_cell(table, c, found.get(key), values.get((key, c.median_of), [])) for c in table.columns]
             for column, cell in zip(table.columns, cells, strict=True):
                 cell.href = link(table, column, place)
+                cell.extra["context"] = f"{column.label}, {label}"
             href = f"?region={key}" if remit.by_region else link(table, None, place)
             rows.append(Row(label, href, cells))
         total = [_total(table, c, rows, values, places) for c in table.columns]
         for column, cell in zip(table.columns, total, strict=True):
             cell.href = link(table, column, remit.region or None)
+            cell.extra["context"] = f"{column.label}, all"
         for column, cell in zip(table.columns, total, strict=True):
             suppression.primary(cell, column.kind)
         for row in rows:

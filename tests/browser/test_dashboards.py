@@ -36,7 +36,8 @@ def test_the_national_advisers_dashboard_and_its_lists_are_accessible_and_reflow
         page.goto("/national/national-strategies/?region=east")
         # The chart's values are text, the bars only decoration; the table's cells link to the schools.
         assert page.get_by_text("% of the days allocated").count() == 1
-        page.get_by_role("link", name="7").first.click()
-        page.wait_for_url("**/figures/**")
-        assert page.get_by_role("heading", level=1).count() == 1
+        page.get_by_role("link", name="schools behind this figure: Schools with a SIP, Norfolk").click()
+        page.wait_for_url("**/figures/visits/?la=926&figure=schools")
+        assert page.get_by_role("heading", level=1, name="Schools with a SIP").is_visible()
+        assert page.get_by_role("row", name=world.a.school.name).is_visible()
         context.close()
