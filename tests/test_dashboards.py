@@ -368,3 +368,38 @@ def test_the_demos_national_accounts_land_on_dashboards_with_figures_some_hidden
         assert "Data as at" in html, email
         assert 'class="sip-suppressed"' in html, email  # some figures hidden
         assert "/figures/" in html and "figure=" in html, email  # and some shown, linked
+
+
+def test_overdue_reports_are_counted_by_the_same_rule_as_the_las_list(world):
+    from django_scopes import scope
+
+    from reports.models import Report
+    from reports.selectors import overdue_reports
+
+    late, reported = add_schools(world.a.la, 2, with_work=False)
+    with scopes_disabled():
+        for school in (late, reported):
+            assignment = school.sip_assignments.get()
+            VisitFactory(
+                assignment=assignment,
+                date=datetime.date(2026, 10, 1),
+                state=Visit.State.FINAL,
+                finalised_at=timezone.now(),
+            )
+        Report.objects.create(
+            school=reported,
+            academic_year=2026,
+            term=1,
+            title="R",
+            author=world.a.sip,
+            state="issued",
+            issued_at=timezone.now(),
+        )
+    refresh_figures()
+    with scopes_disabled():
+        flagged = set(
+            SchoolFigures.objects.filter(report_overdue=True, la=world.a.la).values_list("school_id", flat=True)
+        )
+    with scope(la=world.a.la.pk):
+        expected = set(overdue_reports().values_list("pk", flat=True))
+    assert flagged == expected and late.pk in flagged and reported.pk not in flagged
