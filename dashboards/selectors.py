@@ -8,6 +8,7 @@ medians' values (one, when a table has medians).
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -37,15 +38,16 @@ class Remit:
     las: list
     region: str = ""
 
-    @property
+    @cached_property
     def la_ids(self) -> list[int]:
         return [la.pk for la in self.las if not self.region or la.region == self.region]
 
-    @property
+    @cached_property
     def regions(self) -> list[str]:
-        return sorted({la.region for la in self.las}, key=lambda r: Region.values.index(r))
+        order = Region.values
+        return sorted({la.region for la in self.las}, key=order.index)
 
-    @property
+    @cached_property
     def by_region(self) -> bool:
         """Rows per region when the remit spans several and none is chosen; per LA otherwise."""
         return not self.region and len(self.regions) > 1

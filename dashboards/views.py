@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from accounts.models import Role
 from audit.models import Action
@@ -39,16 +40,54 @@ def as_at(run) -> str:
 
 
 def _linker(body: str):
+    paths: dict = {}
+
     def link(table, column, place) -> str:
-        query = {}
+        # Hundreds of cells a page: each table's path is reversed once, the query joined by hand
+        # (LA codes, region codes and figure keys are slugs, so nothing needs quoting).
+        if table.key not in paths:
+            paths[table.key] = reverse("national:figures-schools", args=[body, table.key])
+        query = []
         if place is not None:
-            query = {"region": place} if isinstance(place, str) else {"la": place.code}
+            query.append(f"region={place}" if isinstance(place, str) else f"la={place.code}")
         if column is not None:
-            query["figure"] = column.key
-        path = reverse("national:figures-schools", args=[body, table.key])
-        return f"{path}?{urlencode(query)}" if query else path
+            query.append(f"figure={column.key}")
+        return f"{paths[table.key]}?{'&'.join(query)}" if query else paths[table.key]
 
     return link
+
+
+SUPPRESSED_HTML = format_html(
+    '<span class="sip-suppressed">{}<span class="govuk-visually-hidden"> (not shown: see the key)</span></span>',
+    suppression.SYMBOL,
+)
+
+
+def cell_html(cell) -> str:
+    """One figure's markup: hidden, a link to the schools behind it, or the value (0 links nowhere)."""
+    if cell.suppressed:
+        return SUPPRESSED_HTML
+    if cell.value and cell.href:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> schools behind this figure: '
+            "{}</span></a>",
+            cell.href,
+            cell.extra["text"],
+            cell.extra["context"],
+        )
+    return cell.extra["text"]
+
+
+def _with_markup(figures):
+    # Markup made in Python rather than a template included per cell: a region's dashboard has
+    # over a thousand cells.
+    for table in figures:
+        for row in table.rows:
+            for cell in row.cells:
+                cell.extra["html"] = cell_html(cell)
+        for cell in table.total:
+            cell.extra["html"] = cell_html(cell)
+    return figures
 
 
 def dashboard_page(request, membership):
@@ -56,7 +95,7 @@ def dashboard_page(request, membership):
     body = membership.national_body.kind
     remit = remit_for(membership, request.GET.get("region", ""))
     run = latest_refresh()
-    figures = dashboard(run, remit, tables_for(membership.role), _linker(body)) if run else []
+    figures = _with_markup(dashboard(run, remit, tables_for(membership.role), _linker(body))) if run else []
     return render(
         request,
         "dashboards/dashboard.html",
