@@ -26,6 +26,10 @@ class Role(models.TextChoices):
     TRAINING_CONTACT = "training-contact", "School training contact"
 
 
+# A National Strategies adviser oversees one region, or, as national staff, all of them.
+ALL_REGIONS = "all"
+ADVISER_REGIONS = [*Region.choices, (ALL_REGIONS, "All regions (national)")]
+
 LA_ROLES = (Role.LA_ADMIN, Role.SIP)
 SCHOOL_ROLES = (Role.HEADTEACHER, Role.GOVERNOR, Role.PARTNER_HEAD, Role.TRAINING_CONTACT)
 # School roles that open the school's own pages. A training contact, invited by the head, reaches
@@ -112,7 +116,10 @@ class Membership(models.Model):
         "tenancy.NationalBody", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     region = models.CharField(
-        max_length=20, choices=Region.choices, blank=True, help_text="National Strategies advisers only."
+        max_length=20,
+        choices=ADVISER_REGIONS,
+        blank=True,
+        help_text="National Strategies advisers only: their region, or all regions for national staff.",
     )
     is_chair = models.BooleanField("chair of governors", default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -3,6 +3,15 @@ import csv
 from django.http import StreamingHttpResponse
 from django_scopes import scope
 
+# Spreadsheets run cells starting with these as formulas.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell value that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 class _Echo:
     def write(self, value):

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Membership, Role
+from accounts.models import ALL_REGIONS, Membership, Role
 from schools.models import School
 from tenancy.models import ChallengeArea, LocalAuthority
 
@@ -12,7 +12,7 @@ def las_served_by(membership: Membership) -> QuerySet[LocalAuthority]:
     """The LAs a national membership works with.
 
     SSAT matches outside the Challenge areas, the National College inside them; an adviser
-    oversees one region.
+    oversees one region, or every region as national staff.
     """
     las = LocalAuthority.objects.all()
     if membership.role == Role.SSAT:
@@ -20,7 +20,7 @@ def las_served_by(membership: Membership) -> QuerySet[LocalAuthority]:
     if membership.role == Role.NATIONAL_COLLEGE:
         return las.exclude(challenge_area=ChallengeArea.NONE)
     if membership.role == Role.NS_ADVISER:
-        return las.filter(region=membership.region)
+        return las if membership.region == ALL_REGIONS else las.filter(region=membership.region)
     return las.none()
 
 

@@ -3,9 +3,9 @@ from django.urls import include, path
 
 from . import views
 
-app_name = "national"
+# Included by sipportal/urls.py under the "national" namespace, with the dashboards' pages (the
+# bodies' home pages and the figures), which read this app and so cannot be imported by it.
 urlpatterns = [
-    path("<slug:body>/", login_required(views.national_home), name="home"),
     path("<slug:body>/profiles/", login_required(views.profiles), name="profiles"),
     path("<slug:body>/profiles/<int:profile_id>/", login_required(views.profile), name="profile"),
     path("<slug:body>/register/", login_required(views.register), name="register"),

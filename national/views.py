@@ -29,8 +29,8 @@ def get_national_membership(request, body: str):
     raise Http404("No such page")
 
 
-def national_home(request, body):
-    membership = get_national_membership(request, body)
+def national_home(request, membership):
+    """The home page of a national body without a dashboard: its LAs and their Gaining Ground schools."""
     return render(
         request,
         "national/home.html",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django_scopes import scope, scopes_disabled
 
 from common.forms import add_domain_error, error_summary_items
+from common.streaming import spreadsheet_safe
 from jobs.documents import stored_file_response
 from jobs.models import JobState
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
@@ -435,12 +436,6 @@ def la_ledger_table(request, la_code):
     )
 
 
-def neutralise(value) -> str:
-    """Keep a spreadsheet from reading a cell as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def la_ledger_csv(request, la_code):
     _la_admin_only(request)
     year = year_from_request(request)
@@ -452,9 +447,9 @@ def la_ledger_csv(request, la_code):
     for entry in table:
         warnings = " ".join(w for row in entry["rows"] for w in row.warnings)
         writer.writerow(
-            [neutralise(entry["school"].urn), neutralise(entry["school"].name)]
+            [spreadsheet_safe(entry["school"].urn), spreadsheet_safe(entry["school"].name)]
             + [row.used for row in entry["rows"]]
-            + [neutralise(warnings)]
+            + [spreadsheet_safe(warnings)]
         )
     from audit.models import Action
     from audit.services import audit_record

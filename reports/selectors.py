@@ -77,6 +77,13 @@ def with_latest_report(assignments: QuerySet) -> QuerySet:
     )
 
 
+def report_is_overdue(last_visit: datetime.date | None, last_issued, today: datetime.date) -> bool:
+    """The rule of `overdue_reports` for dates already read (national figures read them grouped)."""
+    if last_visit is None or last_visit >= today - datetime.timedelta(days=REPORT_DUE_DAYS):
+        return False
+    return last_issued is None or timezone.localtime(last_issued).date() < last_visit
+
+
 def overdue_reports(today: datetime.date | None = None) -> QuerySet:
     """Schools of the LA in scope whose report is overdue.
 

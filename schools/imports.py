@@ -32,8 +32,6 @@ BATCH_SIZE = 1000
 # must not make a 50,000-entry page.
 KEEP_ERRORS = 1000
 KEEP_CHANGES = 1000
-# Spreadsheets run cells starting with these as formulas.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -290,9 +288,3 @@ def _finish(data_import: DataImport, outcome: Outcome, state: str) -> None:
     for name, value in fields.items():
         setattr(data_import, name, value)
     _report_progress(data_import, "finished", outcome.rows)
-
-
-def spreadsheet_safe(value) -> str:
-    """A cell value that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text

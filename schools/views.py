@@ -10,7 +10,7 @@ from audit.services import audit_record
 from common.conflicts import Conflict, VersionConflict
 from common.errors import DomainError
 from common.forms import add_domain_error
-from common.streaming import csv_download
+from common.streaming import csv_download, spreadsheet_safe
 from jobs.status import background_is_up, background_status
 from tenancy.academic_year import academic_year_label, current_academic_year
 from tenancy.selectors import get_la_for_user
@@ -20,7 +20,7 @@ from .charts import Series, line_chart
 from .eligibility import suggest
 from .filters import SchoolFilter
 from .forms import EligibilityForm, GainingGroundForm, ResultsForm, UploadForm
-from .imports import progress_of, spreadsheet_safe
+from .imports import progress_of
 from .models import DataImport, EligibilityAssessment, PupilGroup
 from .results_csv import COLUMNS as RESULTS_COLUMNS
 from .selectors import (

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "partnerships",
     "reports",
     "national",
+    "dashboards",
     "overview",
     "jobs",
     "training",
@@ -322,6 +323,8 @@ JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 10)
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 60)
 JOB_REQUEUE_SECONDS = env_int("JOB_REQUEUE_SECONDS", 60)
 JOB_SWEEP_SECONDS = env_int("JOB_SWEEP_SECONDS", 60)
+# Minutes between refreshes of the national dashboards' figures.
+DASHBOARD_REFRESH_MINUTES = env_int("DASHBOARD_REFRESH_MINUTES", 15)
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-jobs": {"task": "jobs.sweep", "schedule": JOB_SWEEP_SECONDS, "options": {"expires": JOB_SWEEP_SECONDS}},
     # The national register from the extract URL a site administrator sets (schools.RegisterSource).
@@ -333,6 +336,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Core training: pass on waiting-list offers not taken up in time, and remind booked staff.
     "training-expire-offers": {"task": "training.tasks.expire_offers", "schedule": 300.0},
     "training-send-reminders": {"task": "training.tasks.send_reminders", "schedule": 3600.0},
+    # The national dashboards' figures (dashboards.figures): recomputed in the background, shown "as at".
+    "dashboards-refresh-figures": {
+        "task": "dashboards.request_refresh",
+        "schedule": 60.0 * DASHBOARD_REFRESH_MINUTES,
+        "options": {"expires": 60.0 * DASHBOARD_REFRESH_MINUTES},
+    },
 }
 # How long a freed core-training place is held for the first school on the waiting list.
 TRAINING_OFFER_HOURS = env_int("TRAINING_OFFER_HOURS", 48)

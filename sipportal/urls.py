@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import people_urls
+from dashboards.urls import urlpatterns as dashboard_urls
+from national.urls import urlpatterns as national_urls
 from partnerships.urls import la_urlpatterns as gaining_ground_urls
 
 from . import views
@@ -22,7 +24,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("la/<str:la_code>/", include(la_patterns)),
-    path("national/", include("national.urls")),
+    path("national/", include((dashboard_urls + national_urls, "national"))),
     path("partnerships/", include("partnerships.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("health/", views.health, name="health"),

@@ -11,11 +11,11 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Role
 from audit.models import AuditEvent
+from common.streaming import spreadsheet_safe
 from partnerships import services
 from partnerships.matching import WEIGHTS
 from partnerships.models import LedgerLine, MatchProposal, Partnership, SupportingSchool
 from partnerships.selectors import partnership_access, ranked_candidates
-from partnerships.views import neutralise
 from schools.models import School
 from tenancy.models import NationalBody
 
@@ -472,7 +472,7 @@ def test_the_la_table_totals_its_schools_and_the_csv_neutralises_formulas(client
     assert page.status_code == 200 and "5.5" in page.content.decode()
     csv = client.get(reverse("gaining_ground:la-ledger-csv", args=[world.a.la.code])).content.decode()
     assert "'=HYPERLINK(evil)" in csv and "\n=HYPERLINK" not in csv
-    assert neutralise("+1") == "'+1" and neutralise("@x") == "'@x" and neutralise("-2") == "'-2"
+    assert spreadsheet_safe("+1") == "'+1" and spreadsheet_safe("@x") == "'@x" and spreadsheet_safe("-2") == "'-2"
     for person in (world.a.sip, world.a.head, world.a.governor):
         client.force_login(person)
         assert client.get(reverse("gaining_ground:la-ledger", args=[world.a.la.code])).status_code == 403

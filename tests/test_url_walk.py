@@ -370,7 +370,16 @@ def national_samples(world) -> dict:
         register = SupportingSchool.objects.create(school=world.b.other_school, strengths=["maths"])
         report, _ = issued_report_sample(world.a)
         document = report.documents.get(audience="ssat")
-    return {"body": "ssat", "profile_id": profile.pk, "register_id": register.pk, "document_id": document.pk}
+    from dashboards.figures import refresh_figures
+
+    refresh_figures()
+    return {
+        "body": "ssat",
+        "profile_id": profile.pk,
+        "register_id": register.pk,
+        "document_id": document.pk,
+        "table": "ledger",
+    }
 
 
 def partnership_routes():
@@ -475,6 +484,65 @@ def test_national_pages_answer_404_to_la_roles_and_open_for_their_body(client, w
         assert client.get(url).status_code == 200
         client.logout()
         assert client.get(url).status_code == 302
+
+
+NATIONAL_PEOPLE = ("ssat", "college", "adviser_london", "adviser_all", "consultant_head")
+# The dashboards (national/<body>/, figures/…): what each national person gets, for their own body,
+# with the query naming an LA: Norfolk (East, SSAT's) or Barnet (London, the National College's).
+DASHBOARD_ACCESS = {
+    "national/<slug:body>/": (200, 200, 200, 200, 200),
+    "national/<slug:body>/figures/<slug:table>/": (200, 200, 200, 200, 404),
+    "national/<slug:body>/figures/<slug:table>/?la=926": (200, 404, 404, 200, 404),
+    "national/<slug:body>/figures/<slug:table>/?la=302": (404, 200, 200, 200, 404),
+    "national/<slug:body>/figures/<slug:table>/?region=east": (200, 404, 404, 200, 404),
+    "national/<slug:body>/figures/<slug:table>.csv": (200, 200, 200, 200, 404),
+    "national/<slug:body>/figures/<slug:table>.csv?region=london": (404, 200, 200, 200, 404),
+}
+
+
+def national_people(world) -> dict:
+    """Each national person of the walk with the body slug of their membership."""
+    from tests.factories import MembershipFactory, NationalBodyFactory, UserFactory
+
+    with scopes_disabled():
+        strategies = NationalBodyFactory(kind=NationalBody.Kind.NATIONAL_STRATEGIES)
+        college = NationalBodyFactory(kind=NationalBody.Kind.NATIONAL_COLLEGE)
+        ssat = NationalBody.objects.get(kind=NationalBody.Kind.SSAT)
+        people = {"ssat": (world.ssat, "ssat")}
+        for key, role, body, region in [
+            ("college", Role.NATIONAL_COLLEGE, college, ""),
+            ("adviser_london", Role.NS_ADVISER, strategies, "london"),
+            ("adviser_all", Role.NS_ADVISER, strategies, "all"),
+            ("consultant_head", Role.CONSULTANT_HEAD, ssat, ""),
+        ]:
+            user = UserFactory(email=f"{key}@example.org")
+            MembershipFactory(user=user, role=role, la=None, national_body=body, region=region)
+            people[key] = (user, body.kind)
+    return people
+
+
+def test_every_dashboard_page_declares_what_each_national_person_gets():
+    routes = {
+        r for r in national_routes() if r.startswith("national/<slug:body>/figures/") or r == "national/<slug:body>/"
+    }
+    declared = {route.split("?")[0] for route in DASHBOARD_ACCESS}
+    assert routes == declared, "declare in DASHBOARD_ACCESS what each national person gets"
+
+
+def test_dashboard_pages_answer_each_national_person_as_declared(client, world):
+    samples = national_samples(world) | {"table": "ledger"}
+    people = national_people(world)
+    for route, expected in DASHBOARD_ACCESS.items():
+        for key, answer in zip(NATIONAL_PEOPLE, expected, strict=True):
+            person, body = people[key]
+            client.force_login(person)
+            url = fill(route.split("?")[0], samples | {"body": body}) + (
+                "?" + route.split("?")[1] if "?" in route else ""
+            )
+            assert client.get(url).status_code == answer, f"GET {url} as {key}"
+            # Another body's dashboard is not theirs to know of.
+            other = "national-college" if body == "ssat" else "ssat"
+            assert client.get(fill(route.split("?")[0], samples | {"body": other})).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["la_admin", "sip", "head", "governor"])

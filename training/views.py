@@ -10,9 +10,8 @@ from accounts import services as accounts_services
 from accounts.models import Role
 from common.errors import DomainError
 from common.forms import add_domain_error, error_summary_items
-from common.streaming import csv_download
+from common.streaming import csv_download, spreadsheet_safe
 from jobs.documents import stored_file_response
-from schools.imports import spreadsheet_safe
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from . import selectors, services

@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_scopes import scopes_disabled
 
-from accounts.models import Membership, Role
+from accounts.models import ADVISER_REGIONS, ALL_REGIONS, Membership, Role
 from caseload.models import SipAssignment, standard_allocation
+from dashboards.figures import refresh_figures
 from schools.models import OfstedRating, Phase, School, Status
 from tenancy.academic_year import current_academic_year
 from tenancy.models import ChallengeArea, LocalAuthority, NationalBody, Region
@@ -133,6 +134,14 @@ NATIONAL = [
         Role.NS_ADVISER,
         Region.LONDON,
     ),
+    (
+        NationalBody.Kind.NATIONAL_STRATEGIES,
+        "The National Strategies",
+        "adviser.national@demo.test",
+        "Naomi Hartley",
+        Role.NS_ADVISER,
+        ALL_REGIONS,
+    ),
 ]
 
 
@@ -248,10 +257,12 @@ class Command(BaseCommand):
             body = bodies[kind]
             person = self._person(email, person_name)
             Membership.objects.update_or_create(user=person, role=role, national_body=body, defaults={"region": region})
-            logins.append((email, f"{role.label}{', ' + region.label if region else ''}"))
+            logins.append((email, f"{role.label}{', ' + dict(ADVISER_REGIONS)[region] if region else ''}"))
         logins.append((multi.email, "SIP in Barnet (302) and Norfolk (926)"))
         seed_conversion()
         logins += seed_partnerships(self._person)
         seed_reports()
         seed_training(year)
+        # The national dashboards read a snapshot; the workers refresh it, the demo starts with one.
+        refresh_figures()
         return logins
