@@ -12,14 +12,14 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership
 from partnerships import services
-from partnerships.models import Form2, LedgerLine, SupportingSchool
+from partnerships.models import Form2, LedgerLine, Partnership, SupportingSchool
 from reports import rendering
 from reports import services as report_services
 from visits.models import NextStep, Visit
 
 from .factories import VisitFactory
 from .partnership_world import build_match
-from .test_partnerships import _access, _partnership, _propose, _ready_plan
+from .test_partnerships import _access, _partnership, _ready_plan
 
 
 @pytest.fixture
@@ -40,9 +40,7 @@ def _move(world, partnership, plan, *steps, comment=""):
 # --- 1. finding partnerships, Form 2 and the ledger ---------------------------------------------
 
 
-def test_the_la_admin_lists_the_las_partnerships_and_finds_them_and_the_ledger_in_the_navigation(
-    client, world, match
-):
+def test_the_la_admin_lists_the_las_partnerships_and_finds_them_and_the_ledger_in_the_navigation(client, world, match):
     partnership = _partnership(world, match)
     client.force_login(world.a.la_admin)
     listing = client.get(reverse("partnerships:mine")).content.decode()
@@ -188,7 +186,8 @@ def test_returning_without_a_comment_shows_the_error_summary_linked_to_the_comme
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "govuk-error-summary" in page and 'href="#id_comment"' in page and "Enter a comment saying what needs changing" in page
+    assert "govuk-error-summary" in page and 'href="#id_comment"' in page
+    assert "Enter a comment saying what needs changing" in page
     assert 'govuk-form-group--error"> <label for="id_comment"' in page and 'aria-invalid="true" id="id_comment"' in page
 
 
@@ -282,3 +281,46 @@ def test_the_printable_form2_has_a_back_link_and_a_print_button(client, world, m
     assert "data-print" in page and "Print this plan" in page and "js/print" in page
     assert "use your browser's Print command" in page
 
+
+# --- 9. the demo ---------------------------------------------------------------------------------
+
+
+def test_the_demo_names_each_schools_own_people_and_dates_its_history_in_the_past(db):
+    from django.core.management import call_command
+
+    from accounts.models import Role
+    from priorities.models import PlanAction
+    from schools.models import School
+    from visits.models import VisitPerson
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with scopes_disabled():
+        heads = {s.headteacher_name: s for s in School.objects.all()}
+        elsewhere = [
+            (a.owner, a.priority.school.name)
+            for a in PlanAction.objects.select_related("priority__school")
+            if a.owner in heads and heads[a.owner] != a.priority.school
+        ]
+        elsewhere += [
+            (n.owner, n.visit.assignment.school.name)
+            for n in NextStep.objects.select_related("visit__assignment__school")
+            if n.owner in heads and heads[n.owner] != n.visit.assignment.school
+        ]
+        elsewhere += [
+            (p.name, p.visit.assignment.school.name)
+            for p in VisitPerson.objects.select_related("visit__assignment__school")
+            if p.name in heads and heads[p.name] != p.visit.assignment.school
+        ]
+        assert elsewhere == []
+        for partnership in Partnership.objects.select_related("school", "partner_school"):
+            own = {partnership.school.headteacher_name, partnership.partner_school.headteacher_name}
+            for plan in partnership.plans.all():
+                assert plan.sip_email.startswith("sip.") and plan.sip_email != "sip@demo.test"
+                assert {s.lead for a in plan.focus_areas.all() for s in a.strategies.all()} <= own
+                assert all(e.at < timezone.now() - datetime.timedelta(days=1) for e in plan.events.all())
+            for line in LedgerLine.objects.filter(school=partnership.school).select_related("recorded_by"):
+                assert line.recorded_by.full_name in own | {"Carol Whitby"}, (line, line.recorded_by)
+        # Broadland Heath, Lowestoft Harbour and Haverhill Meadow have a head and a chair to act.
+        for urn in ("830302", "830403", "830404"):
+            roles = set(Membership.objects.filter(school__urn=urn).values_list("role", "is_chair"))
+            assert {(Role.HEADTEACHER, False), (Role.GOVERNOR, True)} <= roles, urn
