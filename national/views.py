@@ -77,7 +77,7 @@ def profile(request, body, profile_id):
     from partnerships import services as partnership_services
     from partnerships.forms import ProposeForm
     from partnerships.matching import PART_LABELS, WEIGHTS
-    from partnerships.selectors import proposals_of, proposed_school_named, ranked_candidates
+    from partnerships.selectors import proposal_answerers, proposals_of, proposed_school_named, ranked_candidates
 
     membership = _matching_membership(request, body)
     found = get_profile_for_matching(membership, profile_id)
@@ -91,6 +91,9 @@ def profile(request, body, profile_id):
     history = proposals_of(found)
     open_proposal = next((p for p in history if p.state in ("proposed", "accepted")), None)
     form = ProposeForm(request.POST or None, candidates=shown)
+    answerers = proposal_answerers([c.school for c in shown])
+    for candidate in shown:
+        candidate.answer_warning = answerers[candidate.school.pk].warning
     if request.method == "POST" and open_proposal is None and form.is_valid():
         try:
             values = dict(form.cleaned_data)
@@ -107,7 +110,11 @@ def profile(request, body, profile_id):
 
             add_domain_error(form, error)
         else:
-            messages.success(request, "Proposed. The partner school's headteacher has been asked to accept.")
+            answerer = answerers.get(form.cleaned_data["partner_school"])
+            if answerer is None or answerer.answers_online:
+                messages.success(request, "Proposed. The partner school's headteacher has been asked to accept.")
+            else:
+                messages.warning(request, f"Proposed. {answerer.warning}")
             return redirect("national:profile", body, found.pk)
     reasons: dict = {}
     for c in excluded:

@@ -2,11 +2,10 @@ from decimal import Decimal
 
 from django import forms
 
+from common.dates import GovukDateField
 from common.forms import GovukFormMixin, RowForm
 
 from .models import Form2, LedgerKind, Strength, SupportingSchool
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProposeForm(GovukFormMixin, forms.Form):
@@ -76,6 +75,8 @@ class LockedForm(GovukFormMixin, forms.Form):
 
 
 class DetailsForm(LockedForm, forms.ModelForm):
+    meeting_on = GovukDateField(label="Date of the meeting", required=False, help_text="For example, 25 11 2026")
+
     class Meta:
         model = Form2
         fields = [
@@ -94,7 +95,7 @@ class DetailsForm(LockedForm, forms.ModelForm):
             "meeting_on",
             "meeting_attendees",
         ]
-        widgets = {"meeting_on": DATE, "meeting_attendees": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"meeting_attendees": forms.Textarea(attrs={"rows": 3})}
 
 
 class StrategyForm(RowForm):
@@ -102,8 +103,8 @@ class StrategyForm(RowForm):
 
     strategy = forms.CharField(label="Strategy", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     lead = forms.CharField(label="Lead (one named person)", max_length=150, required=False)
-    starts_on = forms.DateField(label="Start", widget=DATE, required=False)
-    ends_on = forms.DateField(label="End", widget=DATE, required=False)
+    starts_on = GovukDateField(label="Start", required=False)
+    ends_on = GovukDateField(label="End", required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -150,7 +151,7 @@ class NoteForm(GovukFormMixin, forms.Form):
 
 class LedgerLineForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(label="What was used")
-    on = forms.DateField(label="Date", widget=DATE)
+    on = GovukDateField(label="Date")
     amount = forms.DecimalField(
         label="Amount (days, or pounds for spending)", min_value=Decimal("0.5"), max_digits=9, decimal_places=2
     )

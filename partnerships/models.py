@@ -256,6 +256,16 @@ class Strategy(models.Model):
 class Form2Event(models.Model):
     """The visible history of a Form 2: who agreed, approved, returned or submitted it, and why."""
 
+    # What each action reads as in the history; the transitions' messages say the same.
+    LABELS = {
+        "started": "Started",
+        "agree": "Agreed at the meeting",
+        "approve": "Approved by the SIP",
+        "submit": "Submitted to SSAT and shared with the chair of governors and the LA",
+        "return": "Returned with a comment",
+        "new-version": "New version started",
+    }
+
     plan = models.ForeignKey(Form2, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -269,6 +279,10 @@ class Form2Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.action, self.action.replace("-", " ").capitalize())
 
 
 class MonitoringNote(models.Model):

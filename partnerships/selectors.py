@@ -368,6 +368,8 @@ def partnerships_for(user) -> list[Partnership]:
     school_ids |= {m.school_id for m in memberships if m.role == Role.GOVERNOR and m.is_chair}
     national = {m.role for m in memberships if m.national_body_id}
     query = Q(partner_school_id__in=school_ids) | Q(school_id__in=school_ids)
+    # An LA administrator has a part in every partnership of their LA.
+    query |= Q(la_id__in={m.la_id for m in memberships if m.role == Role.LA_ADMIN})
     if any(m.role == Role.SIP for m in memberships):
         from caseload.models import SipAssignment
 
@@ -380,6 +382,40 @@ def partnerships_for(user) -> list[Partnership]:
         query |= Q(coordinator=user)
     with scopes_disabled():
         return list(Partnership.objects.filter(query).select_related("school", "partner_school", "la").order_by("name"))
+
+
+def has_partnerships_in(user, la) -> bool:
+    """Whether the person has a part in any partnership of this LA, for its navigation (at most one query)."""
+    memberships = [m for m in memberships_of(user) if m.la_id == la.pk]
+    if any(m.role == Role.LA_ADMIN for m in memberships):
+        query = Q()
+    else:
+        schools = {m.school_id for m in memberships if m.role == Role.HEADTEACHER}
+        schools |= {m.school_id for m in memberships if m.role == Role.GOVERNOR and m.is_chair}
+        query = Q(school_id__in=schools) | Q(partner_school_id__in=schools)
+        if any(m.role == Role.SIP for m in memberships):
+            from caseload.models import SipAssignment
+
+            with scope(la=la.pk):
+                sip_schools = SipAssignment.objects.filter(sip=user, academic_year=current_academic_year())
+                query |= Q(school_id__in=sip_schools.values("school_id"))
+        elif not schools:
+            return False
+    with scopes_disabled():
+        return Partnership.objects.filter(query, la=la).exists()
+
+
+def school_partnerships_for(user, school) -> list[tuple[Partnership, Form2 | None]]:
+    """The school's partnerships (newest year first) this person may open, with the latest Form 2 each lets them read.
+
+    For the links on the school's own pages; run inside the school's LA scope.
+    """
+    found = []
+    for partnership in Partnership.objects.filter(school=school).select_related("la", "school", "partner_school"):
+        access = partnership_access(user, partnership)
+        if access.is_member:
+            found.append((partnership, plans_for(access).first()))
+    return found
 
 
 def partnerships_for_body(body_kind: str, year: int) -> list[Partnership]:
@@ -414,6 +450,16 @@ def _ledger_sum(kind):
         .values("total")
     )
     return Subquery(lines[:1])
+
+
+def partnership_of_year(school, year: int) -> Partnership | None:
+    """The Gaining Ground school's partnership of that year (inside its LA scope), if it has one."""
+    return (
+        Partnership.objects.filter(school=school, academic_year=year)
+        .select_related("partner_school")
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def latest_plan(partnership, *, submitted_only: bool = False) -> Form2 | None:
@@ -660,3 +706,73 @@ def ledger_purposes(access: PartnershipAccess, plan: Form2 | None) -> list[str]:
     if access.is_head:
         purposes += [f"Plan priority: {p.title}" for p in Priority.objects.filter(school=access.partnership.school)]
     return purposes
+
+
+# --- who answers a proposal ----------------------------------------------------------------------
+
+
+@dataclass
+class Answerer:
+    """Who a proposal to a partner school reaches: its head in the portal, else the register's contact."""
+
+    school_name: str
+    head_emails: list
+    contact_name: str = ""
+    contact_email: str = ""
+
+    @property
+    def emails(self) -> list[str]:
+        if self.head_emails:
+            return self.head_emails
+        return [self.contact_email] if self.contact_email else []
+
+    @property
+    def answers_online(self) -> bool:
+        return bool(self.head_emails)
+
+    @property
+    def warning(self) -> str:
+        """What staff must know before they send a proposal nobody can answer in the portal."""
+        if self.answers_online:
+            return ""
+        who = f"{self.contact_name} ({self.contact_email})" if self.contact_email else ""
+        emailed = (
+            f"The register's named contact, {who}, will be emailed"
+            if who
+            else "Nobody will be emailed: the register has no contact email for it"
+        )
+        return (
+            f"{self.school_name} has no headteacher in the portal, so nobody can accept or decline "
+            f"the proposal online yet. {emailed}; ask its LA to invite the headteacher."
+        )
+
+
+def proposal_answerers(schools) -> dict:
+    """School id -> Answerer, for the partner schools a proposal could go to (two queries, any number)."""
+    ids = [s.pk for s in schools]
+    names = {s.pk: s.name for s in schools}
+    heads: dict = {}
+    with scopes_disabled():
+        for school_id, email in (
+            User.objects.filter(
+                memberships__school_id__in=ids, memberships__role__in=(Role.HEADTEACHER, Role.PARTNER_HEAD)
+            )
+            .values_list("memberships__school_id", "email")
+            .distinct()
+        ):
+            heads.setdefault(school_id, set()).add(email)
+        contacts = {
+            r["school_id"]: r
+            for r in SupportingSchool.objects.filter(school_id__in=ids).values(
+                "school_id", "contact_name", "contact_email"
+            )
+        }
+    return {
+        pk: Answerer(
+            school_name=names[pk],
+            head_emails=sorted(heads.get(pk, ())),
+            contact_name=contacts.get(pk, {}).get("contact_name", ""),
+            contact_email=contacts.get(pk, {}).get("contact_email", ""),
+        )
+        for pk in ids
+    }

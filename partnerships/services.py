@@ -337,6 +337,9 @@ def form2_save_contacts(*, actor, access, plan: Form2, lock_version: int, values
     """Save the contact details or the meeting record of the plan."""
     plan = _locked(plan, lock_version)
     _check_editable(access, plan)
+    meeting_on = values.get("meeting_on")
+    if meeting_on is not None and meeting_on > timezone.localdate():
+        raise PartnershipError("Date of the meeting must be today or in the past", field="meeting_on")
     for name, value in values.items():
         setattr(plan, name, value)
     plan.full_clean(exclude=["partnership"])
@@ -352,6 +355,13 @@ class StrategyRow:
     ends_on: object
 
 
+def strategies_differ(focus_area: FocusArea, rows: list[dict]) -> bool:
+    """Whether saving these rows would change the focus area's strategies."""
+    keys = ("strategy", "lead", "starts_on", "ends_on")
+    saved = [tuple(getattr(s, k) for k in keys) for s in focus_area.strategies.all()]
+    return saved != [tuple(row[k] for k in keys) for row in rows]
+
+
 @transaction.atomic
 def form2_save_strategies(
     *, actor, access, plan: Form2, focus_area: FocusArea, lock_version: int, rows: list[dict], request=None
@@ -363,6 +373,8 @@ def form2_save_strategies(
     _check_editable(access, plan)
     if focus_area.plan_id != plan.pk:
         raise PartnershipError("That focus area is not on this plan.")
+    if not strategies_differ(focus_area, rows):
+        return plan  # nothing changed: no new version of the plan, no audit record
     for row in rows:
         if not is_one_named_person(row["lead"]):
             raise PartnershipError("Name one person as the lead of each strategy.", field="lead")
@@ -395,21 +407,43 @@ class Transition:
     sources: tuple[str, ...]
     target: str
     who: str  # a flag of PartnershipAccess
+    button: str
+    done: str  # the message after it, for the person who did it
     needs_comment: bool = False
 
 
 TRANSITIONS = {
-    "agree": Transition((State.DRAFT, State.RETURNED), State.AGREED, "is_partner"),
-    "approve": Transition((State.AGREED,), State.APPROVED, "is_sip"),
-    "submit": Transition((State.APPROVED,), State.SUBMITTED, "is_sip"),
-    "return": Transition((State.AGREED, State.APPROVED), State.RETURNED, "is_sip", needs_comment=True),
+    "agree": Transition(
+        (State.DRAFT, State.RETURNED),
+        State.AGREED,
+        "is_partner",
+        "Record that the plan was agreed at the meeting",
+        "The plan is recorded as agreed at the meeting. The SIP has been asked to approve it.",
+    ),
+    "approve": Transition(
+        (State.AGREED,),
+        State.APPROVED,
+        "is_sip",
+        "Approve the plan (SIP)",
+        "Approved by the SIP. It can now be submitted.",
+    ),
+    "submit": Transition(
+        (State.APPROVED,),
+        State.SUBMITTED,
+        "is_sip",
+        "Submit to SSAT and share with the chair of governors and the LA",
+        "Submitted to SSAT and shared with the chair of governors and the LA.",
+    ),
+    "return": Transition(
+        (State.AGREED, State.APPROVED),
+        State.RETURNED,
+        "is_sip",
+        "Return with a comment",
+        "Returned with your comment. Both headteachers have been told.",
+        needs_comment=True,
+    ),
 }
-TRANSITION_LABELS = {
-    "agree": "Record that the plan was agreed at the meeting",
-    "approve": "Approve the plan (SIP)",
-    "submit": "Submit to SSAT and share with the chair of governors and the LA",
-    "return": "Return with a comment",
-}
+TRANSITION_LABELS = {name: t.button for name, t in TRANSITIONS.items()}
 
 
 def allowed_transitions(access: PartnershipAccess, plan: Form2) -> list[str]:
@@ -435,9 +469,11 @@ def form2_transition(
         raise PartnershipError("That is not something a plan can do.")
     plan = _locked(plan, lock_version)
     if name not in allowed_transitions(access, plan):
-        raise PartnershipError(f"A plan that is {plan.get_state_display().lower()} cannot be {name}d by you.")
+        raise PartnershipError(
+            f"You cannot do this now (“{transition.button}”): the plan is {plan.get_state_display().lower()}."
+        )
     if transition.needs_comment and not comment.strip():
-        raise PartnershipError("Say what needs changing.", field="comment")
+        raise PartnershipError("Enter a comment saying what needs changing", field="comment")
     if name == "agree":
         problems = plan_problems(plan)
         if problems:

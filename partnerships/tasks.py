@@ -14,6 +14,7 @@ from jobs.emails import email_builder
 from jobs.runner import run_job
 
 from .models import Form2, Form2Document, MatchProposal
+from .selectors import proposal_answerers
 
 
 def render_in_scope(document: Form2Document) -> None:
@@ -46,11 +47,8 @@ def recipients(event: str, proposal: MatchProposal | None = None, plan: Form2 | 
     """Who hears of each event. Memberships are read by school or body, outside any one LA."""
     if proposal is not None:
         if event == "proposed":
-            return _emails(
-                Membership.objects.filter(
-                    school=proposal.partner_school, role__in=(Role.HEADTEACHER, Role.PARTNER_HEAD)
-                )
-            )
+            school = proposal.partner_school
+            return proposal_answerers([school])[school.pk].emails
         return [proposal.proposed_by.email] if proposal.proposed_by else []
     partnership = plan.partnership
     heads = Membership.objects.filter(
@@ -66,6 +64,8 @@ def recipients(event: str, proposal: MatchProposal | None = None, plan: Form2 | 
         readers = Membership.objects.filter(national_body__kind="ssat", role=Role.SSAT) | Membership.objects.filter(
             school=partnership.school, role=Role.GOVERNOR, is_chair=True
         )
+        # Shared with the LA too: its administrators read it from now on.
+        readers = readers | Membership.objects.filter(la=partnership.la, role=Role.LA_ADMIN)
         if partnership.la.challenge_area == "london":
             readers = readers | Membership.objects.filter(
                 national_body__kind="national-college", role=Role.NATIONAL_COLLEGE
@@ -79,6 +79,7 @@ def partnership_email(*, event: str, proposal_id: int | None = None, plan_id: in
     """The email about a proposal or a Form 2 step. Built outside any one LA: its people may be in two."""
     with scopes_disabled():
         proposal = plan = None
+        to_contact = False
         if proposal_id is not None:
             proposal = (
                 MatchProposal.objects.select_related("school", "partner_school", "proposed_by", "matching_body")
@@ -94,7 +95,15 @@ def partnership_email(*, event: str, proposal_id: int | None = None, plan_id: in
                 return None
             path = reverse("partnerships:detail", args=[plan.partnership_id])
         to = recipients(event, proposal=proposal, plan=plan)
+        if event == "proposed":
+            to_contact = not proposal_answerers([proposal.partner_school])[proposal.partner_school_id].answers_online
     if not to:
         return None
-    context = {"event": event, "proposal": proposal, "plan": plan, "link": settings.SITE_URL + path}
+    context = {
+        "event": event,
+        "proposal": proposal,
+        "plan": plan,
+        "link": settings.SITE_URL + path,
+        "to_contact": to_contact,
+    }
     return "emails/partnership.txt", to, context

@@ -23,7 +23,16 @@ from jobs.models import JobState
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
 
 from . import services
-from .forms import AssignForm, DetailsForm, LedgerLineForm, NoteForm, RespondForm, StrategyFormSet, TransitionForm
+from .forms import (
+    AssignForm,
+    DetailsForm,
+    LedgerLineForm,
+    LockedForm,
+    NoteForm,
+    RespondForm,
+    StrategyFormSet,
+    TransitionForm,
+)
 from .models import Form2, MatchProposal
 from .rendering import form2_filename
 from .selectors import (
@@ -98,6 +107,11 @@ def proposal(request, proposal_id):
 
 @partnership_view
 def detail(request, access):
+    return _detail_page(request, access)
+
+
+def _detail_page(request, access, *, transition_form=None, status=200):
+    """The partnership and its latest Form 2; a refused step shows its form again with the error."""
     partnership = access.partnership
     plans = list(plans_for(access))
     plan = plans[0] if plans else None
@@ -106,6 +120,13 @@ def detail(request, access):
         areas = list(plan.focus_areas.prefetch_related("strategies"))
     # The newest submitted version's PDF (a newer draft has none yet).
     document = plan_document(next((p for p in plans if p.state == Form2.State.SUBMITTED), None))
+    transitions = services.allowed_transitions(access, plan) if plan else []
+    if plan is not None and transition_form is None:
+        # The comment box only where the person may return the plan.
+        form_class = TransitionForm if "return" in transitions else LockedForm
+        transition_form = form_class(initial={"lock_version": plan.lock_version})
+    events = list(plan.events.select_related("actor")) if plan else []
+    returned = next((e for e in reversed(events) if e.action == "return"), None)
     return render(
         request,
         "partnerships/detail.html",
@@ -115,11 +136,10 @@ def detail(request, access):
             "plan": plan,
             "plans": plans,
             "areas": areas,
-            "events": list(plan.events.select_related("actor")) if plan else [],
-            "transitions": [(n, services.TRANSITION_LABELS[n]) for n in services.allowed_transitions(access, plan)]
-            if plan
-            else [],
-            "transition_form": TransitionForm(initial={"lock_version": plan.lock_version}) if plan else None,
+            "events": events,
+            "returned": returned if plan and plan.state == Form2.State.RETURNED and access.is_partner else None,
+            "transitions": [(n, services.TRANSITIONS[n].button) for n in transitions],
+            "transition_form": transition_form,
             "problems": services.plan_problems(plan) if plan and plan.is_editable else [],
             "editable": plan is not None and plan.is_editable and access.is_partner,
             "notes": list(partnership.monitoring_notes.select_related("author")) if access.sees_drafts else [],
@@ -132,6 +152,7 @@ def detail(request, access):
             and document.plan_id == getattr(plan, "pk", None)
             and document.state in (JobState.REQUESTED, JobState.RUNNING),
         },
+        status=status,
     )
 
 
@@ -230,7 +251,7 @@ def form2_strategies(request, access, plan_id, focus_area_id):
         for s in area.strategies.all()
     ]
     formset = StrategyFormSet(request.POST or None, prefix="strategies", initial=initial)
-    lock = TransitionForm(request.POST or None, initial={"lock_version": plan.lock_version})
+    lock = LockedForm(request.POST or None, initial={"lock_version": plan.lock_version})
     top_errors = []
     if request.method == "POST" and formset.is_valid() and lock.is_valid():
         rows = [
@@ -238,6 +259,7 @@ def form2_strategies(request, access, plan_id, focus_area_id):
             for f in formset.forms
             if not f.is_empty()
         ]
+        changed = services.strategies_differ(area, rows)
         try:
             services.form2_save_strategies(
                 actor=request.user,
@@ -252,9 +274,9 @@ def form2_strategies(request, access, plan_id, focus_area_id):
             top_errors.append(("", error.message))
             if error.field == "lock_version":
                 plan.refresh_from_db()
-                lock = TransitionForm(initial={"lock_version": plan.lock_version})
+                lock = LockedForm(initial={"lock_version": plan.lock_version})
         else:
-            messages.success(request, "Strategies saved.")
+            messages.success(request, "Strategies saved." if changed else "Nothing changed: no strategies were saved.")
             return redirect(back)
     errors = top_errors + error_summary_items(list(formset.forms) + [lock])
     errors += [("", e) for e in formset.non_form_errors()]
@@ -287,9 +309,13 @@ def form2_transition(request, access, plan_id):
             request=request,
         )
     except PartnershipError as error:
+        if error.field == "comment":
+            # The page again, with the error summary linking to the comment box.
+            add_domain_error(form, error)
+            return _detail_page(request, access, transition_form=form, status=400)
         messages.error(request, error.message)
     else:
-        messages.success(request, f"Done: {services.TRANSITION_LABELS.get(name, name).lower()}.")
+        messages.success(request, services.TRANSITIONS[name].done)
     return redirect(back)
 
 

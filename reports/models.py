@@ -31,6 +31,15 @@ class Audience(models.TextChoices):
     SSAT = "ssat", "SSAT"
 
 
+# Each audience as it reads inside a sentence ("the PDF for the LA"): acronyms keep their capitals.
+AUDIENCE_IN_SENTENCE = {
+    Audience.GOVERNORS: "governors",
+    Audience.SCHOOL: "the school",
+    Audience.LA: "the LA",
+    Audience.SSAT: "SSAT",
+}
+
+
 class Report(models.Model):
     class Kind(models.TextChoices):
         VISIT = "visit", "SIP report"
@@ -197,7 +206,11 @@ class RenderedDocument(DocumentJob):
         indexes = [models.Index(fields=["state", "queued_at"])]
 
     def __str__(self) -> str:
-        return f"{self.report} for {self.get_audience_display().lower()}"
+        return f"{self.report} for {self.audience_in_sentence}"
+
+    @property
+    def audience_in_sentence(self) -> str:
+        return AUDIENCE_IN_SENTENCE.get(self.audience, self.audience)
 
     def storage_path(self, filename: str) -> str:
         return document_path(self, filename)

@@ -19,7 +19,7 @@ from priorities.models import PlanAction
 from schools.models import PerformanceResult, PupilGroup
 from tenancy.academic_year import academic_year_label
 
-from .models import Audience, RenderedDocument, Report, ReportArchive
+from .models import AUDIENCE_IN_SENTENCE, Audience, RenderedDocument, Report, ReportArchive
 from .services import JUDGEMENT_WORDS, TEXT_SECTIONS, group_labels
 
 # Audience → the report's sections it shows, in order. Governors read every section of the "good
@@ -78,6 +78,7 @@ def document_context(report: Report, audience: str) -> dict:
         "school": school,
         "audience": audience,
         "audience_label": Audience(audience).label,
+        "audience_in_sentence": AUDIENCE_IN_SENTENCE[Audience(audience)],
         "author_name": report.author.full_name or report.author.email,
         "sections": sections,
         "show_plan": True,

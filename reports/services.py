@@ -104,7 +104,7 @@ def _draft_from_portal(school, since: datetime.date | None) -> dict:
     if since:
         visits = visits.filter(date__gt=since)
     visits = list(visits)
-    progress, slippage, steps, support = [], [], [], []
+    progress, slippage, steps, owners, support = [], [], [], [], []
     for visit in visits:
         for evaluation in visit.evaluations.all():
             status = evaluation.get_status_display()
@@ -112,7 +112,10 @@ def _draft_from_portal(school, since: datetime.date | None) -> dict:
             (progress if evaluation.status == "on-track" else slippage).append(line)
             if evaluation.cause:
                 slippage.append(f"Cause: {evaluation.get_cause_display()}. {evaluation.response}".strip())
-        steps += [f"{s.action} ({s.owner}, by {s.due_on:%d %b %Y})" for s in visit.next_steps.all()]
+        for step in visit.next_steps.all():
+            # Governors read the step; who owns it is detail naming staff.
+            steps.append(f"{step.action} (by {step.due_on:%d %b %Y})")
+            owners.append(f"{step.action}: {step.owner}")
         support += [f"{s.what} from {s.provider}, {s.days} days" for s in visit.support.all()]
     actions = PlanAction.objects.filter(priority__school=school, priority__is_active=True).select_related("priority")
     statuses = [f"{a.priority.title}: {a.description[:80]} is {a.get_rag_display().lower()}" for a in actions if a.rag]
@@ -126,8 +129,41 @@ def _draft_from_portal(school, since: datetime.date | None) -> dict:
         "challenge": challenge,
         "targets": targets,
         "support": _lines(support),
+        "partnership": _partnership_draft(school),
+        "named_detail": "Who owns each next step:\n" + _lines(owners) if owners else "",
         "visit": visits[-1] if visits else None,
     }
+
+
+def _partnership_draft(school) -> str:
+    """The partnership section: this year's Form 2 (the submitted one, else the latest) and the ledger's use.
+
+    Strategies are named without their leads: governors read this section.
+    """
+    from partnerships.selectors import latest_plan, partnership_of_year, school_ledger
+
+    year = current_academic_year()
+    partnership = partnership_of_year(school, year)
+    if partnership is None:
+        return ""
+    plan = latest_plan(partnership, submitted_only=True) or latest_plan(partnership)
+    parts = [f"Partner school: {partnership.partner_school.name}."]
+    if plan is not None:
+        parts.append(f"Form 2, version {plan.version_number}: {plan.get_state_display().lower()}.")
+        for area in plan.focus_areas.prefetch_related("strategies"):
+            parts.append(f"{area.position}. {area.priority}: {area.key_focus_areas}")
+            parts += [f"• {s.strategy} ({s.starts_on:%b %Y} to {s.ends_on:%b %Y})" for s in area.strategies.all()]
+    rows, _ = school_ledger(school, year, timezone.localdate())
+    parts.append("Use of the Gaining Ground offer so far:")
+    for row in rows:
+        used, entitled = _amount(row.used, row.unit), _amount(row.entitlement, row.unit)
+        parts.append(f"• {row.label}: {used} of {entitled}" + (f" ({' '.join(row.warnings)})" if row.warnings else ""))
+    return "\n".join(parts)
+
+
+def _amount(value, unit: str) -> str:
+    text = format(value.normalize(), "f") if value else "0"
+    return f"£{text}" if unit == "£" else f"{text} {unit}"
 
 
 @transaction.atomic

@@ -265,7 +265,7 @@ def document_download(request, la_code, urn, report_id, audience):
         raise Http404("No such version")
     document = get_document_for_download(request, report, audience)
     if not document.is_ready:
-        messages.info(request, f"The PDF for {document.get_audience_display().lower()} is not ready yet.")
+        messages.info(request, f"The PDF for {document.audience_in_sentence} is not ready yet.")
         return redirect("schools:reports:detail", la_code, urn, report.pk)
     services.document_download(actor=request.user, document=document, request=request)
     return stored_file_response(document.file.name, document_filename(report, audience), "application/pdf")

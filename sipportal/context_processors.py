@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from accounts.access import memberships_of
+from partnerships.selectors import has_partnerships_in
 
 
 def portal(request):
@@ -27,6 +28,10 @@ def _navigation(request, la):
         items.append(("Schools", reverse("schools:list", args=[la.code])))
     if user.has_perm("reports.view_la_reports", la):
         items.append(("Reports", reverse("reports:la", args=[la.code])))
+    if user.has_perm("partnerships.view_la_ledger", la):
+        items.append(("Gaining Ground", reverse("gaining_ground:la-ledger", args=[la.code])))
+    if has_partnerships_in(user, la):
+        items.append(("Partnerships", reverse("partnerships:mine")))
     if user.has_perm("training.view_programme", la):
         items.append(("Core training", reverse("training:programme", args=[la.code])))
     if user.has_perm("accounts.manage_people", la):

@@ -552,7 +552,7 @@ def test_ledger_lines_outside_the_partnerships_year_are_refused(client, world, m
     assert client.post(url, line | {"amount": "=1+1"}).status_code == 400
 
 
-def test_emails_tell_the_partner_head_of_a_proposal_and_the_chair_of_a_submitted_plan(
+def test_emails_tell_the_partner_head_of_a_proposal_and_the_chair_and_la_of_a_submitted_plan(
     world, match, django_capture_on_commit_callbacks
 ):
     from django.core import mail
@@ -575,7 +575,8 @@ def test_emails_tell_the_partner_head_of_a_proposal_and_the_chair_of_a_submitted
             services.form2_transition(
                 actor=world.a.sip, access=sip, plan=plan, name="submit", lock_version=plan.lock_version
             )
-    assert set(mail.outbox[-1].to) == {world.ssat.email, world.a.governor.email}
+    # Shared with the chair of governors and the LA: one email to SSAT, the chair and the LA's administrators.
+    assert set(mail.outbox[-1].to) == {world.ssat.email, world.a.governor.email, world.a.la_admin.email}
 
 
 def test_the_gias_import_maps_easting_and_northing_for_distance(client, world, django_capture_on_commit_callbacks):

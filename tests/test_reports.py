@@ -370,7 +370,7 @@ def test_governors_land_on_their_schools_reports_and_see_only_issued_ones(client
     assert response.redirect_chain[-1][0] == f"/la/{world.a.la.code}/schools/{world.a.school.urn}/reports/"
     page = response.content.decode()
     assert "Download the PDF for governors" in page and "A draft nobody else sees" not in page
-    assert "Download the PDF for the local authority" not in page
+    assert "Download the PDF for the LA" not in page
     detail = client.get(f"/la/{world.a.la.code}/schools/{world.a.school.urn}/reports/{issued.pk}/").content.decode()
     assert PRIVATE not in detail and NAMED not in detail
 

@@ -31,8 +31,10 @@ def agree_strategy(page, focus: str, strategy: str, lead: str) -> None:
     page.get_by_role("link", name=f"Agree the strategies for {focus}").click()
     page.locator("#id_strategies-0-strategy").fill(strategy)
     page.locator("#id_strategies-0-lead").fill(lead)
-    page.locator("#id_strategies-0-starts_on").fill("2027-01-11")
-    page.locator("#id_strategies-0-ends_on").fill("2027-07-16")
+    for box, value in zip(("0", "1", "2"), ("11", "1", "2027"), strict=True):
+        page.locator(f"#id_strategies-0-starts_on_{box}").fill(value)
+    for box, value in zip(("0", "1", "2"), ("16", "7", "2027"), strict=True):
+        page.locator(f"#id_strategies-0-ends_on_{box}").fill(value)
     page.get_by_role("button", name="Save the strategies").click()
     page.wait_for_selector("text=Strategies saved.")
 
@@ -75,7 +77,9 @@ def test_ssat_matches_the_partner_head_accepts_the_partners_agree_the_sip_approv
     page.get_by_role("link", name=partnership.name).click()
     agree_strategy(page, "Improve reading and writing", "Reading age screening and catch-up", "Ms Ada Lovelace")
     page.get_by_role("link", name="Change the contact details and the meeting").click()
-    page.get_by_label("Date of the meeting").fill("2026-11-25")
+    page.locator("#id_meeting_on_0").fill("25")
+    page.locator("#id_meeting_on_1").fill("11")
+    page.locator("#id_meeting_on_2").fill("2026")
     page.get_by_label("Who attended").fill("Both headteachers and the SIP")
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("text=Saved.")
@@ -85,13 +89,16 @@ def test_ssat_matches_the_partner_head_accepts_the_partners_agree_the_sip_approv
     sign_in(page, world.a.sip.email)
     page.goto(f"/partnerships/{partnership.pk}/")
     agree_strategy(page, "Close the FSM gap", "Mentoring of the FSM group", "Mr Tom Hartley")
-    for button in (
-        "Record that the plan was agreed at the meeting",
-        "Approve the plan (SIP)",
-        "Submit to SSAT and share with the chair of governors and the LA",
+    for button, done in (
+        ("Record that the plan was agreed at the meeting", "The plan is recorded as agreed at the meeting."),
+        ("Approve the plan (SIP)", "Approved by the SIP. It can now be submitted."),
+        (
+            "Submit to SSAT and share with the chair of governors and the LA",
+            "Submitted to SSAT and shared with the chair of governors and the LA.",
+        ),
     ):
         page.get_by_role("button", name=button).click()
-        page.wait_for_selector("text=Done:")
+        page.wait_for_selector(f"text={done}")
     assert "Submitted and shared" in page.content()
     sign_out(page)
 
@@ -105,3 +112,6 @@ def test_ssat_matches_the_partner_head_accepts_the_partners_agree_the_sip_approv
     assert_accessible(page)
     page.get_by_role("link", name="Printable Form 2").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Partnership Strategy Action Plan (Form 2)"
+    assert page.get_by_role("button", name="Print this plan").is_visible()
+    page.get_by_role("link", name="Back to the partnership").click()
+    page.wait_for_url(f"**/partnerships/{partnership.pk}/")

@@ -17,55 +17,57 @@ from tenancy.academic_year import academic_year_label
 from visits.agenda import agenda_template
 from visits.models import NextStep, PriorityEvaluation, SipAssignment, Visit, VisitPerson
 
-# (priority, key focus areas, plan action, accountable person, success criterion)
+from ._demo_people import CHAIR_SLOT, staff_name
+
+# (priority, key focus areas, plan action, the accountable person's staff slot, success criterion)
 PRIORITY_POOL = [
     (
         "Raise attainment in mathematics at Key Stage 4",
         "Tracking every half term; targeted revision for borderline C/D pupils",
         "Saturday revision sessions for Year 11 pupils at the C/D borderline",
-        "Mr Tom Hartley",
+        0,
         "80% of the borderline group reach grade C in maths",
     ),
     (
         "Close the gap for pupils eligible for free school meals",
         "Mentoring for FSM pupils in Years 9 to 11; attendance follow-up",
         "Learning mentor for each FSM pupil below target in Year 10",
-        "Ms Grace Adeyemi",
+        1,
         "The FSM gap in 5+ A*–C incl. English and maths narrows by 5 points",
     ),
     (
         "Improve the quality of teaching in English",
         "Lesson study; coaching for teachers new to the department",
         "Coaching cycle for every English teacher, with joint observations",
-        "Mrs Helen Marsh",
+        2,
         "Nine in ten English lessons judged good or better",
     ),
     (
         "Strengthen middle leadership",
         "Heads of department lead their own data reviews",
         "Half-termly data reviews led by each head of department",
-        "Mr Daniel Kowalski",
+        3,
         "Every department's tracking matches the school's targets",
     ),
     (
         "Improve attendance and punctuality",
         "First-day calling; rewards for whole-class attendance",
         "First-day calling and a weekly attendance panel",
-        "Mrs Joanne Pike",
+        4,
         "Persistent absence falls below 5%",
     ),
     (
         "Assessment for learning in science",
         "Peer assessment; hinge questions in every lesson",
         "Hinge questions planned into each science scheme of work",
-        "Dr Samuel Osei",
+        5,
         "Pupils in Year 9 science can say their level and next step",
     ),
     (
         "Raise boys' achievement in writing",
         "Extended writing across subjects; reading for pleasure",
         "Extended writing task every fortnight in humanities",
-        "Ms Laura Bennett",
+        6,
         "Boys' expected progress in English rises by 8 points",
     ),
 ]
@@ -80,7 +82,9 @@ def _at(day: datetime.date, hour: int = 16) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def seed_year(assignment: SipAssignment, head_name: str, *, matching_body=None, finished: bool = True) -> None:
+def seed_year(
+    assignment: SipAssignment, head_name: str, *, matching_body=None, finished: bool = True, chair_name: str = ""
+) -> None:
     """One academic year of a school's work with its SIP.
 
     A finished year has its autumn, spring and summer visits, priorities that ended with it and a
@@ -94,7 +98,9 @@ def seed_year(assignment: SipAssignment, head_name: str, *, matching_body=None, 
     priorities = []
     # Every random draw happens on every run, so a second run finds the same rows.
     rags = [rng.choice(["green", "amber", "red"] if finished else ["green", "amber"]) for _ in picks]
-    for position, (title, focus, action_text, owner, criterion) in enumerate(picks, start=1):
+    lead = staff_name(school, picks[0][3])  # the deputy who leads the first priority
+    chair_name = chair_name or staff_name(school, CHAIR_SLOT)
+    for position, (title, focus, action_text, slot, criterion) in enumerate(picks, start=1):
         priority, created = Priority.objects.get_or_create(
             school=school,
             title=f"{title} ({label})" if finished else title,
@@ -111,7 +117,7 @@ def seed_year(assignment: SipAssignment, head_name: str, *, matching_body=None, 
             action = PlanAction.objects.create(
                 priority=priority,
                 description=action_text,
-                owner=owner,
+                owner=staff_name(school, slot),
                 success_criteria=criterion,
                 data_sources="Half-termly tracking data",
             )
@@ -161,9 +167,9 @@ def seed_year(assignment: SipAssignment, head_name: str, *, matching_body=None, 
         VisitPerson.objects.bulk_create(
             [
                 VisitPerson(visit=visit, name=head_name, role="Headteacher"),
-                VisitPerson(visit=visit, name="Mrs Anne Whitfield", role="Chair of governors")
+                VisitPerson(visit=visit, name=chair_name, role="Chair of governors")
                 if kind == Visit.Kind.GOVERNORS
-                else VisitPerson(visit=visit, name=picks[0][3], role="Deputy headteacher"),
+                else VisitPerson(visit=visit, name=lead, role="Deputy headteacher"),
             ]
         )
         evaluations = []
@@ -196,7 +202,7 @@ def seed_year(assignment: SipAssignment, head_name: str, *, matching_body=None, 
                         NextStep(
                             visit=visit,
                             action="Review the curriculum model for Key Stage 4",
-                            owner=picks[0][3],
+                            owner=lead,
                             due_on=datetime.date(year + 1, 7, 15) if finished else datetime.date(year + 1, 1, 31),
                         )
                     ]

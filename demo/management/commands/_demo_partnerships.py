@@ -18,9 +18,18 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from caseload.models import SipAssignment, standard_allocation
 from jobs.runner import run_job
 from partnerships import services
-from partnerships.models import Form2Document, LedgerLine, MatchProposal, Partnership, SupportingSchool
+from partnerships.models import (
+    Form2,
+    Form2Document,
+    Form2Event,
+    LedgerLine,
+    MatchProposal,
+    Partnership,
+    SupportingSchool,
+)
 from partnerships.selectors import partnership_access
 from partnerships.tasks import render_in_scope
 from priorities.models import PriorityProfile, ProfilePriority
@@ -101,7 +110,7 @@ def _register() -> None:
         )
 
 
-def _submitted_profile(school, year: int, body, sip_name: str) -> PriorityProfile:
+def _submitted_profile(school, year: int, body, sip) -> PriorityProfile:
     """A submitted Form 1 of that year, with its three most important issues and their outlines."""
     profile = PriorityProfile.objects.filter(school=school, academic_year=year, state="submitted").first()
     if profile is None:
@@ -114,8 +123,8 @@ def _submitted_profile(school, year: int, body, sip_name: str) -> PriorityProfil
             key_contact_name=school.headteacher_name,
             key_contact_email=f"office.{school.urn}@demo.test",
             key_contact_phone="01603 000000",
-            sip_name=sip_name,
-            sip_email="sip@demo.test",
+            sip_name=sip.full_name,
+            sip_email=sip.email,
             sip_phone="07700 900000",
             partner_criteria="A school strong in mathematics and with FSM pupils doing well.",
         )
@@ -171,7 +180,7 @@ def _agree_strategies(partnership, person, sip) -> None:
         rows = [
             {
                 "strategy": f"Joint work on “{area.priority}”: paired lesson observation and coaching",
-                "lead": "Mrs Ruth Aldous",
+                "lead": partnership.partner_school.headteacher_name,
                 "starts_on": start,
                 "ends_on": datetime.date(partnership.academic_year + 1, 7, 15),
             }
@@ -180,7 +189,7 @@ def _agree_strategies(partnership, person, sip) -> None:
             rows.append(
                 {
                     "strategy": "Shared tracking of the FSM group's maths progress each half term",
-                    "lead": "Mr Tom Hartley",
+                    "lead": partnership.school.headteacher_name,
                     "starts_on": start,
                     "ends_on": datetime.date(partnership.academic_year + 1, 7, 15),
                 }
@@ -209,6 +218,34 @@ def _move_on(partnership, sip, steps) -> None:
             plan = services.form2_transition(
                 actor=sip, access=access, plan=plan, name=step, lock_version=plan.lock_version
             )
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _backdate(proposal, *, proposed, answered=None, steps=(), note=None) -> None:
+    """Give the seeded history the times it would have had: each step on its own day, in order.
+
+    `steps` are the plan's events after "started" (which is the acceptance), oldest first.
+    """
+    MatchProposal.objects.filter(pk=proposal.pk).update(proposed_at=proposed, responded_at=answered)
+    if answered is None:
+        return
+    partnership = Partnership.objects.get(proposal=proposal)
+    Partnership.objects.filter(pk=partnership.pk).update(created_at=answered)
+    for plan in partnership.plans.all():
+        events = list(plan.events.order_by("pk"))
+        times = [answered, *steps][: len(events)]
+        for event, at in zip(events, times, strict=False):
+            Form2Event.objects.filter(pk=event.pk).update(at=at)
+        Form2.objects.filter(pk=plan.pk).update(created_at=answered)
+        if plan.submitted_at and steps:
+            Form2.objects.filter(pk=plan.pk).update(submitted_at=steps[-1])
+    if note is not None:
+        partnership.monitoring_notes.update(at=note)
+    for line in LedgerLine.objects.filter(school=partnership.school, academic_year=partnership.academic_year):
+        LedgerLine.objects.filter(pk=line.pk).update(created_at=_at(line.on, 17))
 
 
 def _ledger(partnership, lines) -> None:
@@ -252,21 +289,53 @@ def seed_partnerships(person) -> list[tuple[str, str]]:
     Membership.objects.get_or_create(user=coordinator, role=Role.PARTNERSHIP_COORDINATOR, national_body=ssat_body)
     sip = Membership.objects.get(role=Role.SIP, la__code="926", user__email="sip.926@demo.test").user
     head = Membership.objects.get(role=Role.HEADTEACHER, user__email="head.926@demo.test").user
+    broadland_school = School.objects.get(urn="830302")
+    lowestoft_school, haverhill = suffolk_schools["830403"], suffolk_schools["830404"]
+
+    # Each school that is agreeing a Form 2 or waiting for a partner has its head and chair of
+    # governors, and Suffolk its SIP, so the README's journey can be finished.
+    logins = []
+    suffolk_sip = person("sip.935@demo.test", "Yusuf Harrow")
+    Membership.objects.get_or_create(user=suffolk_sip, role=Role.SIP, la=suffolk, school=None)
+    for school in (lowestoft_school, haverhill):
+        SipAssignment.objects.update_or_create(
+            school=school,
+            academic_year=year,
+            defaults={"sip": suffolk_sip, "days_allocated": standard_allocation(school, year)},
+        )
+    logins.append((suffolk_sip.email, "SIP for Lowestoft Harbour Academy and Haverhill Meadow School (Suffolk)"))
+    heads = {}
+    for school, chair_name in (
+        (broadland_school, "Mrs Patricia Hollis"),
+        (lowestoft_school, "Mr Graham Sutton"),
+        (haverhill, "Ms Denise Farrow"),
+    ):
+        heads[school.urn] = person(f"head.{school.urn}@demo.test", school.headteacher_name)
+        Membership.objects.get_or_create(user=heads[school.urn], role=Role.HEADTEACHER, la=school.la, school=school)
+        chair = person(f"governor.{school.urn}@demo.test", chair_name)
+        Membership.objects.update_or_create(
+            user=chair, role=Role.GOVERNOR, la=school.la, school=school, defaults={"is_chair": True}
+        )
+        logins += [
+            (heads[school.urn].email, f"headteacher, {school.name}"),
+            (chair.email, f"chair of governors, {school.name}"),
+        ]
 
     # Waiting in the queues: Suffolk's and Manchester's new Gaining Ground schools, Barnet's second.
-    _submitted_profile(suffolk_schools["830403"], year, ssat_body, "Suffolk SIP")
-    _submitted_profile(suffolk_schools["830404"], year, ssat_body, "Suffolk SIP")
+    _submitted_profile(lowestoft_school, year, ssat_body, suffolk_sip)
+    _submitted_profile(haverhill, year, ssat_body, suffolk_sip)
     for urn in ("830202", "830102"):
-        _submitted_profile(School.objects.get(urn=urn), year, college, "SIP")
+        queued = School.objects.get(urn=urn)
+        _submitted_profile(queued, year, college, SipAssignment.objects.get(school=queued, academic_year=year).sip)
 
     # Broadland Heath (Norfolk): matched with Orwell Bridge, Form 2 being agreed.
-    broadland = _submitted_profile(School.objects.get(urn="830302"), year, ssat_body, sip.full_name)
+    broadland = _submitted_profile(broadland_school, year, ssat_body, sip)
     agreeing = _partnership(_proposal(broadland, orwell, ssat_user, ssat_body), partner_head)
     _agree_strategies(agreeing, partner_head, sip)
 
     # Wensum Valley (the demo head's school), last year: Form 2 approved and submitted.
     wensum = School.objects.get(urn="830301")
-    last_year = _submitted_profile(wensum, year - 1, ssat_body, sip.full_name)
+    last_year = _submitted_profile(wensum, year - 1, ssat_body, sip)
     approved = _partnership(_proposal(last_year, stour, ssat_user, ssat_body), stour_head)
     _agree_strategies(approved, head, sip)
     _move_on(approved, sip, ["agree", "approve", "submit"])
@@ -292,11 +361,12 @@ def seed_partnerships(person) -> list[tuple[str, str]]:
             note="Paired observations done in both schools; FSM tracking shared each half term.",
         )
 
-    # Ledgers: part-used. Last year's stopped short of the offer (behind pace at the year's end).
+    # Ledgers: part-used. Last year's stopped short of the offer (behind pace at the year's end);
+    # this year's improvement funding is over entitlement. Each line is recorded by its deliverer.
     _ledger(
         approved,
         [
-            ("partner-days", datetime.date(year - 1, 10, 14), "4", "Strategy: paired observation", stour_head),
+            ("partner-days", datetime.date(year - 1, 12, 9), "4", "Strategy: paired observation", stour_head),
             ("partner-days", datetime.date(year, 2, 3), "3", "Strategy: paired observation", stour_head),
             ("consultant-days", datetime.date(year, 3, 10), "1", "Monitoring of the strategies", consultant),
             ("study-support", datetime.date(year, 1, 20), "12000", "Plan priority: maths coaching", head),
@@ -305,17 +375,44 @@ def seed_partnerships(person) -> list[tuple[str, str]]:
     _ledger(
         agreeing,
         [
-            ("partner-days", datetime.date(year, 11, 18), "2", "Strategy: paired observation", partner_head),
-            ("improvement-funding", datetime.date(year, 11, 24), "10500", "Plan priority: literacy resources", head),
+            ("partner-days", datetime.date(year, 11, 27), "2", "Strategy: paired observation", partner_head),
+            (
+                "improvement-funding",
+                datetime.date(year, 11, 24),
+                "10500",
+                "Plan priority: literacy resources",
+                heads[broadland_school.urn],
+            ),
         ],
     )
     # Lowestoft Harbour asked for Orwell Bridge; the proposal waits for the partner head.
-    lowestoft = PriorityProfile.objects.get(school=suffolk_schools["830403"], academic_year=year, state="submitted")
+    lowestoft = PriorityProfile.objects.get(school=lowestoft_school, academic_year=year, state="submitted")
     lowestoft.proposed_partner_school = "Orwell Bridge High School"
     lowestoft.save(update_fields=["proposed_partner_school"])
-    _proposal(lowestoft, orwell, ssat_user, ssat_body)
+    waiting = _proposal(lowestoft, orwell, ssat_user, ssat_body)
+
+    # The history at the times it happened: each proposal after its Form 1 (20 November), each
+    # meeting (25 November) after its acceptance, and the steps after the meeting.
+    _backdate(
+        agreeing.proposal,
+        proposed=_at(datetime.date(year, 11, 21), 10),
+        answered=_at(datetime.date(year, 11, 23), 9, 30),
+    )
+    _backdate(
+        approved.proposal,
+        proposed=_at(datetime.date(year - 1, 11, 21), 10),
+        answered=_at(datetime.date(year - 1, 11, 23), 9, 30),
+        steps=[
+            _at(datetime.date(year - 1, 11, 25), 17),
+            _at(datetime.date(year - 1, 11, 28), 10, 15),
+            _at(datetime.date(year - 1, 12, 1), 11, 40),
+        ],
+        note=_at(datetime.date(year, 3, 10), 15),
+    )
+    _backdate(waiting, proposed=_at(datetime.date(year, 11, 26), 14))
     return [
         (partner_head.email, "partner-school headteacher, Orwell Bridge High School (Suffolk, 935)"),
         (consultant.email, "SSAT consultant head"),
         (coordinator.email, "regional partnership coordinator (SSAT)"),
+        *logins,
     ]

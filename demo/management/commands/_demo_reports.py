@@ -46,13 +46,11 @@ SECTIONS = {
         "Target: 45% of pupils with five good GCSEs including English and maths by summer 2027, from 33% now. "
         "Trajectory: 38% in 2026, 41% in the 2027 mock examinations, 45% in 2027."
     ),
-    "partnership": (
-        "The partnership with the partner school has met three times. Its maths leaders plan Year 10 lessons "
-        "together and teachers have observed each other; the first joint moderation is in February."
-    ),
     "named_detail": "Mr J. Hart (Year 10 maths) is new to the school and is being coached by the partner school.",
     "private_notes": "The LA may need to broker an interim head of maths if the appointment in March fails.",
 }
+
+NO_PARTNERSHIP = "No partnership with a partner school has been agreed for this year yet."
 
 
 def seed_reports() -> None:
@@ -67,6 +65,8 @@ def seed_reports() -> None:
             continue
         known = _draft_from_portal(school, academic_year_dates(year)[0] - datetime.timedelta(days=1))
         visit = known.pop("visit")
+        # The partnership section says what this year's Form 2 and ledger hold, or that there is none yet.
+        sections = SECTIONS | {"partnership": known["partnership"] or NO_PARTNERSHIP}
         now = timezone.now()
         term = term_number(timezone.localdate())
         issued = Report.objects.create(
@@ -76,7 +76,7 @@ def seed_reports() -> None:
             title=f"SIP report, autumn term {academic_year_label(year)}",
             visit=visit,
             author=assignment.sip,
-            **(known | SECTIONS | {"support": known["support"] or "Two days of partner school support in maths."}),
+            **(known | sections | {"support": known["support"] or "Two days of partner school support in maths."}),
             state=Report.State.ISSUED,
             shared_at=now,
             issued_at=now,
@@ -100,7 +100,7 @@ def seed_reports() -> None:
             term=term,
             title=f"SIP report after the governors' day, {academic_year_label(year)}",
             author=assignment.sip,
-            **SECTIONS,
+            **sections,
             state=Report.State.SHARED,
             shared_at=now,
         )

@@ -12,6 +12,8 @@ from priorities.models import Milestone, PlanAction, Priority, RagReview
 from visits.agenda import agenda_template
 from visits.models import NextStep, PriorityEvaluation, SipAssignment, Visit, VisitPerson
 
+from ._demo_people import staff_name
+
 PRIORITIES = [
     ("Accelerate progress in maths for FSM boys", "Tracking every half term; intervention groups in Years 9 and 10"),
     ("Assessment for learning in English", "APP in Key Stage 3; peer assessment in every lesson"),
@@ -19,7 +21,7 @@ PRIORITIES = [
 ]
 
 
-def seed_visits(assignment: SipAssignment, head_name: str) -> None:
+def seed_visits(assignment: SipAssignment, head_name: str, chair_name: str) -> None:
     year = assignment.academic_year
     start = datetime.date(year, 9, 1)
     priorities = []
@@ -36,7 +38,7 @@ def seed_visits(assignment: SipAssignment, head_name: str) -> None:
         )
         priorities.append(priority)
 
-    seed_plan(priorities, year, reviewer=assignment.sip)
+    seed_plan(priorities, year, reviewer=assignment.sip, head_name=head_name)
 
     autumn = datetime.date(year, 10, 7)
     visit, created = Visit.objects.get_or_create(
@@ -61,7 +63,7 @@ def seed_visits(assignment: SipAssignment, head_name: str) -> None:
         VisitPerson.objects.bulk_create(
             [
                 VisitPerson(visit=visit, name=head_name, role="Headteacher"),
-                VisitPerson(visit=visit, name="Mrs Helen Marsh", role="Chair of governors"),
+                VisitPerson(visit=visit, name=chair_name, role="Chair of governors"),
             ]
         )
         PriorityEvaluation.objects.bulk_create(
@@ -91,7 +93,7 @@ def seed_visits(assignment: SipAssignment, head_name: str) -> None:
                 NextStep(
                     visit=visit,
                     action="Analyse the autumn maths check for FSM boys",
-                    owner="Mr Tom Hartley",
+                    owner=staff_name(assignment.school, 0),
                     due_on=datetime.date(year + 1, 1, 15),
                 ),
             ]
@@ -110,7 +112,7 @@ def seed_visits(assignment: SipAssignment, head_name: str) -> None:
 PLAN = [
     (
         "Small-group maths intervention for FSM boys in Years 9 and 10, three times a fortnight",
-        "Mr Tom Hartley",
+        0,  # a slot of the school's own staff (or None: the headteacher)
         "FSM boys' expected progress in maths rises from 45% to 60% by July",
         "Half-termly tracking data; RAISEonline FSM breakdown",
         [("Groups set from the autumn baseline", 10, 15), ("First impact review with the SIP", 12, 10)],
@@ -118,7 +120,7 @@ PLAN = [
     ),
     (
         "Train every English teacher in APP and peer assessment",
-        "Ms Grace Adeyemi",
+        None,
         "AfL seen in four of five English lessons; Year 8 writing levels up one sub-level",
         "Lesson observations; APP standardisation records",
         [("Training day with the LA consultant", 1, 20), ("Observation round", 3, 13)],
@@ -127,8 +129,9 @@ PLAN = [
 ]
 
 
-def seed_plan(priorities, year: int, *, reviewer) -> None:
-    for priority, (description, owner, criteria, data, milestones, review) in zip(priorities, PLAN, strict=False):
+def seed_plan(priorities, year: int, *, reviewer, head_name: str) -> None:
+    for priority, (description, slot, criteria, data, milestones, review) in zip(priorities, PLAN, strict=False):
+        owner = head_name if slot is None else staff_name(priority.school, slot)
         action, created = PlanAction.objects.get_or_create(
             priority=priority,
             description=description,

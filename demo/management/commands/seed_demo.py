@@ -216,7 +216,9 @@ class Command(BaseCommand):
             matching_body = bodies[
                 NationalBody.Kind.NATIONAL_COLLEGE if la.matched_by_national_college else NationalBody.Kind.SSAT
             ]
+            chair_name = PEOPLE[code][2]
             for school in schools.values():
+                chair = {"chair_name": chair_name} if school == home_school else {}
                 school_sip = multi if school.urn in MULTI_SIP_SCHOOLS.get(code, []) else sip
                 if school_sip == multi:
                     Membership.objects.get_or_create(user=multi, role=Role.SIP, la=la, school=None)
@@ -226,7 +228,7 @@ class Command(BaseCommand):
                         academic_year=past,
                         defaults={"sip": school_sip, "days_allocated": standard_allocation(school, past)},
                     )
-                    seed_year(assignment, school.headteacher_name, matching_body=matching_body)
+                    seed_year(assignment, school.headteacher_name, matching_body=matching_body, **chair)
                 if school.urn in NO_SIP_THIS_YEAR[code]:
                     continue
                 assignment, _ = SipAssignment.objects.update_or_create(
@@ -235,7 +237,7 @@ class Command(BaseCommand):
                     defaults={"sip": school_sip, "days_allocated": standard_allocation(school, year)},
                 )
                 if school == home_school:
-                    seed_visits(assignment, school.headteacher_name)
+                    seed_visits(assignment, school.headteacher_name, chair_name)
                 else:
                     seed_year(assignment, school.headteacher_name, finished=False)
             head = self._person(f"head.{code}@demo.test", home_school.headteacher_name)
