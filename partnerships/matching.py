@@ -104,6 +104,8 @@ class Candidate:
     proposed_by_head: bool = False
     rank: int | None = None
     score: float = 0.0
+    # Set by the page for the candidates it shows: who would answer a proposal, if nobody can.
+    answer_warning: str = ""
     _parts: list | None = None
 
     @property
