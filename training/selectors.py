@@ -17,7 +17,7 @@ from schools.models import School
 
 from .documents import certificate_key, register_key, register_places
 from .models import Booking, Course, Place, Session, Subject, TrainingDocument
-from .rules import booking_school_ids
+from .rules import BOOKING_ROLES, booking_school_ids
 
 # A session below its minimum this close to its deadline is flagged to the LA.
 LOW_BOOKING_WARNING_DAYS = 7
@@ -40,8 +40,12 @@ def session_flags(session: Session, today: datetime.date | None = None) -> list[
     flags = []
     if session.is_cancelled:
         return ["Cancelled"]
+    if session.is_past(today):
+        return ["Took place"]
     if session.held >= session.capacity:
         flags.append("Full")
+    if session.deadline_passed(today):
+        flags.append("Booking closed")
     if session.held < session.minimum_places and today <= session.booking_deadline <= today + datetime.timedelta(
         days=LOW_BOOKING_WARNING_DAYS
     ):
@@ -100,6 +104,24 @@ def places_for_session(session: Session, school_ids=None) -> QuerySet[Place]:
     )
     if school_ids is not None:
         places = places.filter(booking__school_id__in=list(school_ids))
+    return places
+
+
+def offers_no_one_can_answer(places: list[Place]) -> list[Place]:
+    """Mark the offered places whose school has no active head or training contact to take them up.
+
+    Such an offer reaches nobody and lapses unseen, so the LA is shown it. One query at most.
+    """
+    offered = {p.booking.school_id for p in places if p.state == Place.State.OFFERED}
+    answering = set()
+    if offered:
+        answering = set(
+            Membership.objects.filter(school_id__in=offered, role__in=BOOKING_ROLES, user__is_active=True).values_list(
+                "school_id", flat=True
+            )
+        )
+    for place in places:
+        place.no_one_to_answer = place.state == Place.State.OFFERED and place.booking.school_id not in answering
     return places
 
 

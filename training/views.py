@@ -175,6 +175,8 @@ def session_detail(request, la_code, session_id):
     is_manager = request.user.has_perm("training.manage_programme", request.la)
     own = None if is_manager else _own_school_ids(request)
     places = list(selectors.places_for_session(session, own))
+    if is_manager:
+        selectors.offers_no_one_can_answer(places)
     head_schools = booking_school_ids(request.access)
     return render(
         request,
@@ -185,10 +187,7 @@ def session_detail(request, la_code, session_id):
             "places": places,
             "waiting": list(selectors.waiting_list(session)) if is_manager else [],
             "is_manager": is_manager,
-            "can_book": bool(head_schools)
-            and not session.is_cancelled
-            and not session.course.is_retired
-            and not session.deadline_passed(),
+            "can_book": bool(head_schools) and session.booking_open(),
             "head_schools": head_schools,
         },
     )
@@ -240,7 +239,7 @@ def session_book(request, la_code, session_id):
         }
     data = request.POST if request.method == "POST" else None
     staff = StaffFormSet(data, prefix="staff")
-    answers = AnswersForm(data, school=school, initial=initial)
+    answers = AnswersForm(data, school=school, academic_year=session.course.academic_year, initial=initial)
     errors = []
     if request.method == "POST":
         valid = all([staff.is_valid(), answers.is_valid()])
