@@ -3,6 +3,7 @@ from django import forms
 from common.dates import GovukDateField
 from common.forms import GovukFormMixin, RowForm
 from priorities.models import PlanAction, Priority
+from tenancy.academic_year import current_academic_year
 
 from .models import Course, Place, Session
 from .programme import SENIOR_LEADER_QUESTIONS
@@ -96,10 +97,11 @@ class AnswersForm(GovukFormMixin, forms.Form):
         label="Improvement-plan action it serves (optional)", queryset=PlanAction.objects.none(), required=False
     )
 
-    def __init__(self, *args, school, academic_year: int, **kwargs):
+    def __init__(self, *args, school, academic_year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # Built per request inside the LA's scope: the priorities and actions of the course's year.
-        priorities = Priority.objects.in_year(academic_year).filter(school=school, is_active=True)
+        year = current_academic_year() if academic_year is None else academic_year
+        priorities = Priority.objects.in_year(year).filter(school=school, is_active=True)
         self.fields["priority"].queryset = priorities
         self.fields["plan_action"].queryset = PlanAction.objects.filter(priority__in=priorities).select_related(
             "priority"
