@@ -86,6 +86,47 @@ def get_session_for_user(request, session_id: int) -> Session:
     )
 
 
+def get_course_for_edit(request, course_id: int) -> Course:
+    """A course of the LA's programme to change, retire or add sessions to: 403 for anyone but the LA."""
+    if not request.user.has_perm("training.manage_programme", request.la):
+        raise PermissionDenied
+    return get_course_for_user(request, course_id)
+
+
+def get_session_for_edit(request, session_id: int) -> Session:
+    """A session to change, cancel or take the register of: 403 for anyone but the LA."""
+    if not request.user.has_perm("training.manage_programme", request.la):
+        raise PermissionDenied
+    return get_session_for_user(request, session_id)
+
+
+def get_session_for_booking(request, session_id: int) -> tuple[Session, School]:
+    """A session and the school its head or training contact books for; 403 for anyone who books for no school."""
+    session = get_session_for_user(request, session_id)
+    head_schools = booking_school_ids(request.access)
+    if not head_schools:
+        raise PermissionDenied
+    return session, get_bookable_school_for_user(request, head_schools)
+
+
+def get_place_for_edit(request, place_id: int) -> Place:
+    """A place its school's head or training contact changes (cancel, take up, what changed).
+
+    404 as get_place_for_user for other schools; 403 for the school's SIP and the LA, who only read it.
+    """
+    place = get_place_for_user(request, place_id)
+    if not request.user.has_perm("training.book", place.booking.school):
+        raise PermissionDenied
+    return place
+
+
+def get_place_for_decision(request, place_id: int) -> Place:
+    """A place held for the LA's approval, for the LA to approve or refuse: 403 for anyone else."""
+    if not request.user.has_perm("training.manage_programme", request.la):
+        raise PermissionDenied
+    return get_place_for_user(request, place_id)
+
+
 def get_place_for_user(request, place_id: int) -> Place:
     """A place of a school the person may see training of; 404 for any other school's."""
     place = get_object_or_404(
