@@ -49,9 +49,16 @@ def _school_day(day: datetime.date, step: int = 1) -> datetime.date:
     return day
 
 
+def _after_school_days(day: datetime.date, count: int) -> datetime.date:
+    for _ in range(count):
+        day = _school_day(day + datetime.timedelta(days=1))
+    return day
+
+
 def _course_date(number: int, session: int, today: datetime.date) -> datetime.date:
-    """Sessions spread over the coming weeks, on school days."""
-    return _school_day(today + datetime.timedelta(days=14 + 3 * number + 35 * session))
+    """Sessions spread over the coming weeks, each course on its own school day."""
+    first = _school_day(today + datetime.timedelta(days=14))
+    return _after_school_days(first, 2 * number + 25 * session)
 
 
 def _place(booking, session, name, state, **extra) -> Place:
