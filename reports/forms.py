@@ -62,6 +62,7 @@ class NewVersionForm(GovukFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+    reason.error_name = "the reason for a new version"
 
 
 class ArchiveForm(GovukFormMixin, forms.Form):

@@ -3,6 +3,7 @@ from django import forms
 from common.dates import GovukDateField
 from common.forms import GovukFormMixin, RowForm
 from priorities.models import PlanAction, Priority
+from tenancy.academic_year import current_academic_year
 
 from .models import Course, Place, Session
 from .programme import SENIOR_LEADER_QUESTIONS
@@ -57,9 +58,27 @@ class StaffForm(RowForm):
 StaffFormSet = forms.formset_factory(StaffForm, extra=4)
 
 
+# What each question asks, for its error message ("Enter who will attend each session").
+QUESTION_ERROR_NAMES = {
+    "who_attends": "who will attend each session",
+    "pre_course_work": "when they will do the pre-course work and what is needed",
+    "follow_up": "how the follow-up work is incorporated into Key Stage 3 planning",
+    "resources_support": "what resources and support senior leaders will provide",
+    "expected_improvements": "what improvements in teaching and learning you expect",
+    "monitoring": "how progress will be monitored and improvements evaluated",
+}
+
+
 def _question(number: int) -> forms.CharField:
     name, question = SENIOR_LEADER_QUESTIONS[number - 1]
-    return forms.CharField(label=f"{number}. {question}", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    field = forms.CharField(label=f"{number}. {question}", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    field.error_name = QUESTION_ERROR_NAMES[name]
+    return field
+
+
+class PlanActionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, action):
+        return f"{action} ({action.priority})"
 
 
 class AnswersForm(GovukFormMixin, forms.Form):
@@ -74,15 +93,17 @@ class AnswersForm(GovukFormMixin, forms.Form):
     priority = forms.ModelChoiceField(
         label="School priority this training serves (optional)", queryset=Priority.objects.none(), required=False
     )
-    plan_action = forms.ModelChoiceField(
+    plan_action = PlanActionChoiceField(
         label="Improvement-plan action it serves (optional)", queryset=PlanAction.objects.none(), required=False
     )
 
-    def __init__(self, *args, school, **kwargs):
+    def __init__(self, *args, school, academic_year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Built per request inside the LA's scope.
-        self.fields["priority"].queryset = Priority.objects.filter(school=school, is_active=True)
-        self.fields["plan_action"].queryset = PlanAction.objects.filter(priority__school=school).select_related(
+        # Built per request inside the LA's scope: the priorities and actions of the course's year.
+        year = current_academic_year() if academic_year is None else academic_year
+        priorities = Priority.objects.in_year(year).filter(school=school, is_active=True)
+        self.fields["priority"].queryset = priorities
+        self.fields["plan_action"].queryset = PlanAction.objects.filter(priority__in=priorities).select_related(
             "priority"
         )
 

@@ -4,6 +4,7 @@ import datetime
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Q
@@ -99,15 +100,53 @@ class Session(models.Model):
     class Meta:
         ordering = ["date", "starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(name="session_ends_after_it_starts", condition=Q(ends_at__gt=F("starts_at"))),
-            models.CheckConstraint(name="session_deadline_not_after_it", condition=Q(booking_deadline__lte=F("date"))),
-            models.CheckConstraint(name="session_has_places", condition=Q(capacity__gte=1)),
-            models.CheckConstraint(name="session_minimum_fits", condition=Q(minimum_places__lte=F("capacity"))),
+            models.CheckConstraint(
+                name="session_ends_after_it_starts",
+                condition=Q(ends_at__gt=F("starts_at")),
+                violation_error_message="End time must be after the start time",
+            ),
+            models.CheckConstraint(
+                name="session_deadline_not_after_it",
+                condition=Q(booking_deadline__lte=F("date")),
+                violation_error_message="Booking deadline must be on or before the day of the session",
+            ),
+            models.CheckConstraint(
+                name="session_has_places",
+                condition=Q(capacity__gte=1),
+                violation_error_message="Places must be 1 or more",
+            ),
+            models.CheckConstraint(
+                name="session_minimum_fits",
+                condition=Q(minimum_places__lte=F("capacity")),
+                violation_error_message="Minimum numbers must not be more than the places",
+            ),
         ]
         indexes = [models.Index(fields=["date"])]
 
     def __str__(self) -> str:
         return f"{self.course}, {self.date:%-d %B %Y}"
+
+    # Which field each constraint is about, so its message shows on that field (Django puts a
+    # constraint's message at the top of the form, away from the box to correct). The places'
+    # own validator already says they must be 1 or more.
+    CONSTRAINT_FIELDS: ClassVar[dict[str, str]] = {
+        "session_ends_after_it_starts": "ends_at",
+        "session_deadline_not_after_it": "booking_deadline",
+        "session_minimum_fits": "minimum_places",
+    }
+
+    def clean(self):
+        errors = {}
+        for constraint in self._meta.constraints:
+            field = self.CONSTRAINT_FIELDS.get(constraint.name)
+            if field is None:
+                continue
+            try:
+                constraint.validate(type(self), self)
+            except ValidationError as error:
+                errors[field] = error.messages
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_cancelled(self) -> bool:
@@ -115,6 +154,13 @@ class Session(models.Model):
 
     def deadline_passed(self, today: datetime.date | None = None) -> bool:
         return (today or timezone.localdate()) > self.booking_deadline
+
+    def booking_open(self, today: datetime.date | None = None) -> bool:
+        """Schools can book (or join the waiting list): up to the deadline, which is never after the day."""
+        return not self.is_cancelled and not self.course.is_retired and not self.deadline_passed(today)
+
+    def is_past(self, today: datetime.date | None = None) -> bool:
+        return self.date < (today or timezone.localdate())
 
     @property
     def has_taken_place(self) -> bool:
@@ -141,7 +187,10 @@ class Booking(models.Model):
     plan_action = models.ForeignKey(
         "priorities.PlanAction", null=True, blank=True, on_delete=models.SET_NULL, related_name="training_bookings"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Empty when the person who booked has since been deleted.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -17,7 +17,7 @@ from schools.models import School
 
 from .documents import certificate_key, register_key, register_places
 from .models import Booking, Course, Place, Session, Subject, TrainingDocument
-from .rules import booking_school_ids
+from .rules import BOOKING_ROLES, booking_school_ids
 
 # A session below its minimum this close to its deadline is flagged to the LA.
 LOW_BOOKING_WARNING_DAYS = 7
@@ -40,8 +40,12 @@ def session_flags(session: Session, today: datetime.date | None = None) -> list[
     flags = []
     if session.is_cancelled:
         return ["Cancelled"]
+    if session.is_past(today):
+        return ["Took place"]
     if session.held >= session.capacity:
         flags.append("Full")
+    if session.deadline_passed(today):
+        flags.append("Booking closed")
     if session.held < session.minimum_places and today <= session.booking_deadline <= today + datetime.timedelta(
         days=LOW_BOOKING_WARNING_DAYS
     ):
@@ -82,6 +86,47 @@ def get_session_for_user(request, session_id: int) -> Session:
     )
 
 
+def get_course_for_edit(request, course_id: int) -> Course:
+    """A course of the LA's programme to change, retire or add sessions to: 403 for anyone but the LA."""
+    if not request.user.has_perm("training.manage_programme", request.la):
+        raise PermissionDenied
+    return get_course_for_user(request, course_id)
+
+
+def get_session_for_edit(request, session_id: int) -> Session:
+    """A session to change, cancel or take the register of: 403 for anyone but the LA."""
+    if not request.user.has_perm("training.manage_programme", request.la):
+        raise PermissionDenied
+    return get_session_for_user(request, session_id)
+
+
+def get_session_for_booking(request, session_id: int) -> tuple[Session, School]:
+    """A session and the school its head or training contact books for; 403 for anyone who books for no school."""
+    session = get_session_for_user(request, session_id)
+    head_schools = booking_school_ids(request.access)
+    if not head_schools:
+        raise PermissionDenied
+    return session, get_bookable_school_for_user(request, head_schools)
+
+
+def get_place_for_edit(request, place_id: int) -> Place:
+    """A place its school's head or training contact changes (cancel, take up, what changed).
+
+    404 as get_place_for_user for other schools; 403 for the school's SIP and the LA, who only read it.
+    """
+    place = get_place_for_user(request, place_id)
+    if not request.user.has_perm("training.book", place.booking.school):
+        raise PermissionDenied
+    return place
+
+
+def get_place_for_decision(request, place_id: int) -> Place:
+    """A place held for the LA's approval, for the LA to approve or refuse: 403 for anyone else."""
+    if not request.user.has_perm("training.manage_programme", request.la):
+        raise PermissionDenied
+    return get_place_for_user(request, place_id)
+
+
 def get_place_for_user(request, place_id: int) -> Place:
     """A place of a school the person may see training of; 404 for any other school's."""
     place = get_object_or_404(
@@ -100,6 +145,24 @@ def places_for_session(session: Session, school_ids=None) -> QuerySet[Place]:
     )
     if school_ids is not None:
         places = places.filter(booking__school_id__in=list(school_ids))
+    return places
+
+
+def offers_no_one_can_answer(places: list[Place]) -> list[Place]:
+    """Mark the offered places whose school has no active head or training contact to take them up.
+
+    Such an offer reaches nobody and lapses unseen, so the LA is shown it. One query at most.
+    """
+    offered = {p.booking.school_id for p in places if p.state == Place.State.OFFERED}
+    answering = set()
+    if offered:
+        answering = set(
+            Membership.objects.filter(school_id__in=offered, role__in=BOOKING_ROLES, user__is_active=True).values_list(
+                "school_id", flat=True
+            )
+        )
+    for place in places:
+        place.no_one_to_answer = place.state == Place.State.OFFERED and place.booking.school_id not in answering
     return places
 
 

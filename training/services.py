@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -146,15 +146,17 @@ def session_save(*, actor, course: Course, values: dict, session: Session | None
             raise TrainingError(
                 f"{held} places are already taken; the session needs at least {held} places.", field="capacity"
             )
+    # A session already held can still be changed (its register needs it), but none is added in the past.
+    moved = session.pk is None or values["date"] != session.date
     for name in SESSION_FIELDS:
         setattr(session, name, values[name])
-    if session.booking_deadline and session.date and session.booking_deadline > session.date:
-        raise TrainingError("The booking deadline must be on or before the session's date.", field="booking_deadline")
-    if session.starts_at and session.ends_at and session.ends_at <= session.starts_at:
-        raise TrainingError("The session must end after it starts.", field="ends_at")
-    if session.minimum_places > session.capacity:
-        raise TrainingError("The minimum cannot be more than the places available.", field="minimum_places")
-    session.full_clean()
+    if moved and session.is_past():
+        raise TrainingError("Date must be today or in the future", field="date")
+    try:
+        session.full_clean()
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise TrainingError(messages[0], field=None if field == NON_FIELD_ERRORS else field) from error
     session.save()
     audit_record(
         action=Action.TRAINING_SESSION_CHANGED,

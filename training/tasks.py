@@ -121,7 +121,11 @@ def offer_email(*, place_id: int):
     )
     if place is None:
         return None
+    # The school's head and training contact, who can take it up; the session page tells the LA
+    # when the school has no one to.
     to = school_contacts(place.booking.school) + ([place.staff_email] if place.staff_email else [])
+    if not to:
+        return None
     return "training/emails/offer.txt", to, {"place": place, "link": _school_page(place.booking.school)}
 
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -13,6 +12,7 @@ from common.forms import add_domain_error, error_summary_items
 from common.streaming import csv_download, spreadsheet_safe
 from jobs.documents import stored_file_response
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
+from tenancy.selectors import get_la_for_user
 
 from . import selectors, services
 from .documents import document_filename
@@ -30,11 +30,6 @@ from .programme import CORE_PROGRAMME_2004_05, SENIOR_LEADER_QUESTIONS
 from .rules import BOOKING_ROLES, booking_school_ids
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, request.la if obj is None else obj):
-        raise PermissionDenied
-
-
 def _own_school_ids(request) -> set[int]:
     """The schools whose places this person sees on programme and session pages."""
     if request.access.is_la_admin:
@@ -44,10 +39,10 @@ def _own_school_ids(request) -> set[int]:
 
 def programme(request, la_code):
     """The LA's programme for a year: courses by subject with their sessions and how full they are."""
-    _require(request, "training.view_programme")
+    la = get_la_for_user(request, "training.view_programme")
     year = year_from_request(request)
-    can_manage = request.user.has_perm("training.manage_programme", request.la)
-    courses = selectors.programme(request.la, year, _own_school_ids(request))
+    can_manage = request.user.has_perm("training.manage_programme", la)
+    courses = selectors.programme(la, year, _own_school_ids(request))
     if not can_manage:
         courses = [c for c in courses if not c.is_retired]
     return render(
@@ -57,7 +52,7 @@ def programme(request, la_code):
             "courses": courses,
             "year": year,
             "year_label": academic_year_label(year),
-            "years": year_links(year, selectors.programme_years(request.la)),
+            "years": year_links(year, selectors.programme_years(la)),
             "can_manage": can_manage,
             "can_copy": can_manage and len(courses) < len(CORE_PROGRAMME_2004_05),
             "bookable_schools": booking_school_ids(request.access),
@@ -68,21 +63,21 @@ def programme(request, la_code):
 
 @require_POST
 def programme_copy(request, la_code):
-    _require(request, "training.manage_programme")
+    la = get_la_for_user(request, "training.manage_programme")
     year = year_from_request(request)
-    added = services.programme_copy(actor=request.user, la=request.la, academic_year=year, request=request)
+    added = services.programme_copy(actor=request.user, la=la, academic_year=year, request=request)
     messages.success(request, f"{len(added)} courses of the 2004–05 programme added to {academic_year_label(year)}.")
     return redirect(reverse("training:programme", args=[la_code]) + f"?year={year}")
 
 
 def course_new(request, la_code):
-    _require(request, "training.manage_programme")
+    la = get_la_for_user(request, "training.manage_programme")
     year = year_from_request(request)
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_save(
-                actor=request.user, la=request.la, academic_year=year, values=form.cleaned_data, request=request
+                actor=request.user, la=la, academic_year=year, values=form.cleaned_data, request=request
             )
         except DomainError as error:
             add_domain_error(form, error)
@@ -114,14 +109,13 @@ def course_detail(request, la_code, course_id):
 
 
 def course_edit(request, la_code, course_id):
-    _require(request, "training.manage_programme")
-    course = selectors.get_course_for_user(request, course_id)
+    course = selectors.get_course_for_edit(request, course_id)
     form = CourseForm(request.POST or None, instance=course)
     if request.method == "POST" and form.is_valid():
         try:
             services.course_save(
                 actor=request.user,
-                la=request.la,
+                la=course.la,
                 academic_year=course.academic_year,
                 values=form.cleaned_data,
                 course=course,
@@ -141,8 +135,7 @@ def course_edit(request, la_code, course_id):
 
 @require_POST
 def course_retire(request, la_code, course_id):
-    _require(request, "training.manage_programme")
-    course = selectors.get_course_for_user(request, course_id)
+    course = selectors.get_course_for_edit(request, course_id)
     try:
         services.course_retire(actor=request.user, course=course, request=request)
     except DomainError as error:
@@ -153,8 +146,7 @@ def course_retire(request, la_code, course_id):
 
 
 def session_new(request, la_code, course_id):
-    _require(request, "training.manage_programme")
-    course = selectors.get_course_for_user(request, course_id)
+    course = selectors.get_course_for_edit(request, course_id)
     form = SessionForm(request.POST or None, initial={"starts_at": "09:30", "ends_at": "15:30"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,6 +166,8 @@ def session_detail(request, la_code, session_id):
     is_manager = request.user.has_perm("training.manage_programme", request.la)
     own = None if is_manager else _own_school_ids(request)
     places = list(selectors.places_for_session(session, own))
+    if is_manager:
+        selectors.offers_no_one_can_answer(places)
     head_schools = booking_school_ids(request.access)
     return render(
         request,
@@ -184,18 +178,14 @@ def session_detail(request, la_code, session_id):
             "places": places,
             "waiting": list(selectors.waiting_list(session)) if is_manager else [],
             "is_manager": is_manager,
-            "can_book": bool(head_schools)
-            and not session.is_cancelled
-            and not session.course.is_retired
-            and not session.deadline_passed(),
+            "can_book": bool(head_schools) and session.booking_open(),
             "head_schools": head_schools,
         },
     )
 
 
 def session_edit(request, la_code, session_id):
-    _require(request, "training.manage_programme")
-    session = selectors.get_session_for_user(request, session_id)
+    session = selectors.get_session_for_edit(request, session_id)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         try:
@@ -212,8 +202,7 @@ def session_edit(request, la_code, session_id):
 
 @require_POST
 def session_cancel(request, la_code, session_id):
-    _require(request, "training.manage_programme")
-    session = selectors.get_session_for_user(request, session_id)
+    session = selectors.get_session_for_edit(request, session_id)
     try:
         services.session_cancel(actor=request.user, session=session, request=request)
     except DomainError as error:
@@ -225,11 +214,7 @@ def session_cancel(request, la_code, session_id):
 
 def session_book(request, la_code, session_id):
     """A headteacher (or the school's training contact) books named staff and answers the six questions."""
-    session = selectors.get_session_for_user(request, session_id)
-    head_schools = booking_school_ids(request.access)
-    if not head_schools:
-        raise PermissionDenied
-    school = selectors.get_bookable_school_for_user(request, head_schools)
+    session, school = selectors.get_session_for_booking(request, session_id)
     booking = selectors.school_booking(school, session.course)
     initial = {}
     if booking is not None:
@@ -239,7 +224,7 @@ def session_book(request, la_code, session_id):
         }
     data = request.POST if request.method == "POST" else None
     staff = StaffFormSet(data, prefix="staff")
-    answers = AnswersForm(data, school=school, initial=initial)
+    answers = AnswersForm(data, school=school, academic_year=session.course.academic_year, initial=initial)
     errors = []
     if request.method == "POST":
         valid = all([staff.is_valid(), answers.is_valid()])
@@ -286,8 +271,7 @@ def _booked_message(places: list[Place]) -> str:
 
 def register(request, la_code, session_id):
     """The LA takes attendance: attended, absent or cancelled late, for every booked person."""
-    _require(request, "training.manage_programme")
-    session = selectors.get_session_for_user(request, session_id)
+    session = selectors.get_session_for_edit(request, session_id)
     places, document = selectors.current_register(session)
     errors = []
     if request.method == "POST":
@@ -378,8 +362,7 @@ def certificate_request(request, la_code, place_id):
 
 
 def _place_action(request, la_code, place_id, action, done: str):
-    place = selectors.get_place_for_user(request, place_id)
-    _require(request, "training.book", place.booking.school)
+    place = selectors.get_place_for_edit(request, place_id)
     try:
         action(actor=request.user, place=place, request=request)
     except DomainError as error:
@@ -408,8 +391,7 @@ def offer_decline(request, la_code, place_id):
 
 @require_POST
 def place_decide(request, la_code, place_id):
-    _require(request, "training.manage_programme")
-    place = selectors.get_place_for_user(request, place_id)
+    place = selectors.get_place_for_decision(request, place_id)
     decision = request.POST.get("decision")
     if decision not in ("approve", "reject"):
         messages.error(request, "Choose to approve or refuse the place.")
@@ -426,8 +408,7 @@ def place_decide(request, la_code, place_id):
 
 def place_impact(request, la_code, place_id):
     """After the session the school records what changed, beside the improvements it expected."""
-    place = selectors.get_place_for_user(request, place_id)
-    _require(request, "training.book", place.booking.school)
+    place = selectors.get_place_for_edit(request, place_id)
     form = ImpactForm(request.POST or None, initial={"impact": place.impact})
     if request.method == "POST" and form.is_valid():
         try:
@@ -445,10 +426,10 @@ TAKE_UP_PER_PAGE = 50
 
 def take_up(request, la_code):
     """Take-up by school and subject, session fill and waiting lists, for the LA."""
-    _require(request, "training.manage_programme")
+    la = get_la_for_user(request, "training.manage_programme")
     year = year_from_request(request)
-    subjects, rows = selectors.take_up(request.la, year)
-    courses = selectors.programme(request.la, year)
+    subjects, rows = selectors.take_up(la, year)
+    courses = selectors.programme(la, year)
     sessions = [s for c in courses for s in c.sessions.all()]
     # A county's 600 schools: the table shows a page of them; the count of non-bookers is of all.
     rows_page = Paginator(rows, TAKE_UP_PER_PAGE).get_page(request.GET.get("page"))
@@ -461,7 +442,7 @@ def take_up(request, la_code):
             "rows_page": rows_page,
             "sessions": sessions,
             "year_label": academic_year_label(year),
-            "years": year_links(year, selectors.programme_years(request.la)),
+            "years": year_links(year, selectors.programme_years(la)),
             "no_booking": [r for r in rows if len(r["gaps"]) == len(subjects)],
         },
     )

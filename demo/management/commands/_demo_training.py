@@ -36,12 +36,29 @@ ANSWERS = {
 STAFF = ["Ms Aisha Khan", "Mr Owen Bell", "Mrs Ruth Adler", "Mr Sanjay Patel", "Ms Chloe Dunn", "Mr Ian Fraser"]
 
 
-def _course_date(number: int, session: int, today: datetime.date) -> datetime.date:
-    """Sessions spread over the coming weeks, on weekdays."""
-    day = today + datetime.timedelta(days=14 + 3 * number + 35 * session)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
+def _is_school_day(day: datetime.date) -> bool:
+    """Monday to Friday, outside the Christmas holiday (19 December to 3 January)."""
+    in_christmas = (day.month == 12 and day.day >= 19) or (day.month == 1 and day.day <= 3)
+    return day.weekday() < 5 and not in_christmas
+
+
+def _school_day(day: datetime.date, step: int = 1) -> datetime.date:
+    """The school day on or after `day` (before it, with step -1)."""
+    while not _is_school_day(day):
+        day += datetime.timedelta(days=step)
     return day
+
+
+def _after_school_days(day: datetime.date, count: int) -> datetime.date:
+    for _ in range(count):
+        day = _school_day(day + datetime.timedelta(days=1))
+    return day
+
+
+def _course_date(number: int, session: int, today: datetime.date) -> datetime.date:
+    """Sessions spread over the coming weeks, each course on its own school day."""
+    first = _school_day(today + datetime.timedelta(days=14))
+    return _after_school_days(first, 2 * number + 25 * session)
 
 
 def _place(booking, session, name, state, **extra) -> Place:
@@ -90,11 +107,14 @@ def seed_training(year: int) -> None:
             continue
         home = head.school
         others = list(School.objects.filter(la=la).exclude(pk=home.pk).order_by("urn")[:3])
-        priority = Priority.objects.filter(school=home).order_by("position").first()
+        priority = Priority.objects.in_year(year).filter(school=home, is_active=True).order_by("position").first()
 
-        def booking(school, course, *, linked=None):
+        def booking(school, course, *, linked=None, home=home, author=head.user):
+            # The home school's head booked; the other schools have no one on the portal.
             found, _ = Booking.objects.update_or_create(
-                school=school, course=course, defaults={**ANSWERS, "priority": linked, "created_by": None}
+                school=school,
+                course=course,
+                defaults={**ANSWERS, "priority": linked, "created_by": author if school == home else None},
             )
             return found
 
@@ -102,19 +122,25 @@ def seed_training(year: int) -> None:
         writing = booking(home, courses[0], linked=priority)
         _place(writing, sessions[0, 0], STAFF[0], Place.State.CONFIRMED, staff_email="a.khan@school.demo.test")
         _place(writing, sessions[0, 0], STAFF[1], Place.State.CONFIRMED)
-        # Level 3 to level 5 in English, Part 1: full (4 places), two schools waiting.
+        # Level 3 to level 5 in English, Part 1: full (4 places), three waiting. The home school is
+        # first in the list, so a place freed while trying the demo goes to someone who can answer.
         full = sessions[1, 0]
         for n, school in enumerate([home, others[0]]):
             b = booking(school, courses[1], linked=priority if school == home else None)
             _place(b, full, STAFF[2 * n], Place.State.CONFIRMED)
             _place(b, full, STAFF[2 * n + 1], Place.State.CONFIRMED)
+        _place(
+            booking(home, courses[1], linked=priority),
+            full,
+            "Ms Grace Okoye",
+            Place.State.WAITING,
+            waiting_since=now - datetime.timedelta(hours=6),
+        )
         for n, school in enumerate(others[1:3]):
             b = booking(school, courses[1])
             _place(b, full, STAFF[4 + n], Place.State.WAITING, waiting_since=now - datetime.timedelta(hours=5 - n))
         # A past session of Increasing pupils' rates of progress in mathematics, register taken.
-        past_day = today - datetime.timedelta(days=10)
-        while past_day.weekday() >= 5:
-            past_day -= datetime.timedelta(days=1)
+        past_day = _school_day(today - datetime.timedelta(days=10), step=-1)
         past, _ = Session.objects.update_or_create(
             course=courses[6],
             venue=f"{VENUES[la.code]}, lecture theatre",
