@@ -109,12 +109,14 @@ def seed_training(year: int) -> None:
         others = list(School.objects.filter(la=la).exclude(pk=home.pk).order_by("urn")[:3])
         priority = Priority.objects.in_year(year).filter(school=home, is_active=True).order_by("position").first()
 
-        def booking(school, course, *, linked=None, home=home, author=head.user):
-            # The home school's head booked; the other schools have no one on the portal.
+        heads = {m.school_id: m.user for m in Membership.objects.filter(la=la, role=Role.HEADTEACHER)}
+
+        def booking(school, course, *, linked=None, heads=heads):
+            # A school's head booked; a school with no one on the portal has no author.
             found, _ = Booking.objects.update_or_create(
                 school=school,
                 course=course,
-                defaults={**ANSWERS, "priority": linked, "created_by": author if school == home else None},
+                defaults={**ANSWERS, "priority": linked, "created_by": heads.get(school.pk)},
             )
             return found
 
