@@ -73,6 +73,8 @@ rules.add_perm("reports.view_named_detail", is_report_la_admin | is_report_sip |
 rules.add_perm("reports.comment_report", is_report_head & is_shared)
 # The head's comments and corrections are a conversation with the SIP, not for governors.
 rules.add_perm("reports.view_discussion", is_report_la_admin | is_report_sip | is_report_head)
+# Asking again for a report's PDFs after a failed rendering: the SIP and the LA.
+rules.add_perm("reports.retry_document", is_report_la_admin | is_report_sip)
 # obj: a rendered document. Governors get the governors' version; the head that and the
 # school's; the SIP and the LA every version. SSAT reads its own through the national pages.
 rules.add_perm(

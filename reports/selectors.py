@@ -2,16 +2,21 @@
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import audit_record
 from common.todo import Todo, counted
+from schools.selectors import get_school_for_user
 from visits.models import Visit
 from visits.selectors import caseload_annotation
 
 from .models import Audience, RenderedDocument, Report, ReportArchive
+from .services import TRANSITIONS, group_labels
 
 # A report is due this many days after a finalised visit it does not yet follow.
 REPORT_DUE_DAYS = 28
@@ -39,6 +44,28 @@ def downloadable(user, report: Report) -> list[RenderedDocument]:
     return [d for d in report.documents.all() if user.has_perm("reports.download_document", d)]
 
 
+def get_reports_school_for_user(request, urn: str):
+    """The school, for someone who may read its reports; a 404 otherwise, written to the audit log."""
+    school = get_school_for_user(request, urn)
+    if not request.user.has_perm("reports.view_reports", school):
+        audit_record(
+            action=Action.ACCESS_DENIED,
+            request=request,
+            obj=school,
+            detail={"path": request.path[:500], "reason": "No role in this school's reports"},
+        )
+        raise Http404("No such page")
+    return school
+
+
+def get_reports_school_for_edit(request, urn: str):
+    """As get_reports_school_for_user; 403 for someone who may read the reports but not write one."""
+    school = get_reports_school_for_user(request, urn)
+    if not request.user.has_perm("reports.write_report", school):
+        raise PermissionDenied("Only the school's SIP writes its reports.")
+    return school
+
+
 def get_report_for_user(request, school, report_id: int) -> Report:
     """A report of this school the person may read; 404 otherwise (drafts are the SIP's and the LA's)."""
     report = get_object_or_404(
@@ -51,6 +78,48 @@ def get_report_for_user(request, school, report_id: int) -> Report:
     return report
 
 
+def get_report_for_edit(request, school, report_id: int) -> Report:
+    """As get_report_for_user; 403 for someone who may read the report but not change it."""
+    report = get_report_for_user(request, school, report_id)
+    if not request.user.has_perm("reports.write_report", school):
+        raise PermissionDenied("Only the school's SIP changes its reports.")
+    return report
+
+
+def get_report_for_new_version(request, school, report_id: int) -> Report:
+    """An issued report, for its SIP to start a new version of; 403 for anyone else who may read it."""
+    report = get_report_for_user(request, school, report_id)
+    if not request.user.has_perm("reports.write_report", school) or not report.is_issued:
+        raise PermissionDenied("Only the school's SIP starts a new version of an issued report.")
+    return report
+
+
+# The POST-only pages read the report first (404), answer 405 to other methods, then ask these (403).
+
+
+def get_report_for_comment(request, report: Report) -> Report:
+    """The report read by get_report_for_user, for its head to comment on while it is shared; 403 otherwise."""
+    if not request.user.has_perm("reports.comment_report", report):
+        raise PermissionDenied("The headteacher comments while the report is shared with them.")
+    return report
+
+
+def get_step_for_user(request, report: Report, step: str) -> str:
+    """A step of the workflow (404 for anything else), for the school's SIP; 403 for anyone else."""
+    if step not in TRANSITIONS:
+        raise Http404("No such step")
+    if not request.user.has_perm("reports.write_report", report.school):
+        raise PermissionDenied("Only the school's SIP shares and issues its reports.")
+    return step
+
+
+def get_document_for_retry(request, report: Report, audience: str) -> RenderedDocument:
+    """The report's PDF for one audience, to ask again for its rendering: the SIP and the LA; 403 otherwise."""
+    if not request.user.has_perm("reports.retry_document", report):
+        raise PermissionDenied
+    return get_document_for_download(request, report, audience)
+
+
 def get_document_for_download(request, report: Report, audience: str) -> RenderedDocument:
     """The report's PDF for one audience, if this person may download it; 404 to anyone else."""
     document = get_object_or_404(RenderedDocument.objects.select_related("report"), report=report, audience=audience)
@@ -58,6 +127,38 @@ def get_document_for_download(request, report: Report, audience: str) -> Rendere
     if not request.user.has_perm("reports.download_document", document):
         raise Http404("No such document")
     return document
+
+
+def report_sections(report: Report, user) -> list[tuple[str, str, str]]:
+    """The report's sections this person may read: (heading, judgement, text).
+
+    Private notes are the SIP's and the LA's; detail naming people is never for governors; the
+    partnership section belongs to a year the school was in Gaining Ground.
+    """
+    from .rendering import HEADINGS
+
+    hidden = set()
+    if not user.has_perm("reports.view_private_notes", report):
+        hidden.add("private_notes")
+    if not user.has_perm("reports.view_named_detail", report):
+        hidden.add("named_detail")
+    found = []
+    for name, heading in HEADINGS.items():
+        if name in hidden:
+            continue
+        if name == "partnership" and not report.school.in_gaining_ground_in(report.academic_year):
+            continue
+        judgement = ""
+        if name == "self_evaluation":
+            judgement = report.get_self_evaluation_judgement_display()
+        if name == "capacity":
+            judgement = report.get_capacity_judgement_display()
+        text = getattr(report, name)
+        if name == "underachievement":
+            groups = group_labels(report.underachieving_groups)
+            judgement = ("Groups named: " + ", ".join(groups)) if groups else ""
+        found.append((heading, judgement, text))
+    return found
 
 
 @caseload_annotation

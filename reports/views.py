@@ -1,7 +1,6 @@
 """SIP reports under /la/<la_code>/schools/<urn>/reports/, the LA's reports page, and downloads."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -12,36 +11,37 @@ from common.errors import DomainError
 from common.forms import add_domain_error
 from jobs.documents import stored_file_response
 from jobs.models import JobState
-from schools.selectors import get_school_for_user
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
+from tenancy.selectors import get_la_for_user
 
 from . import services
 from .forms import ArchiveForm, CommentForm, NewVersionForm, ReportForm
-from .models import Audience, Report
+from .models import Audience
 from .rendering import document_filename
 from .selectors import (
     REPORT_DUE_DAYS,
     downloadable,
     get_archive_for_la,
     get_document_for_download,
+    get_document_for_retry,
+    get_report_for_comment,
+    get_report_for_edit,
+    get_report_for_new_version,
     get_report_for_user,
+    get_reports_school_for_edit,
+    get_reports_school_for_user,
+    get_step_for_user,
     issued_reports_of_term,
     overdue_reports,
     recent_archives,
+    report_sections,
     report_years,
     reports_for_school,
 )
 
 
-def _school(request, urn):
-    school = get_school_for_user(request, urn)
-    if not request.user.has_perm("reports.view_reports", school):
-        raise Http404("No such page")
-    return school
-
-
 def report_list(request, la_code, urn):
-    school = _school(request, urn)
+    school = get_reports_school_for_user(request, urn)
     year = year_from_request(request)
     reports = reports_for_school(request.user, school, year)
     rows = [(report, downloadable(request.user, report)) for report in reports]
@@ -60,9 +60,7 @@ def report_list(request, la_code, urn):
 
 
 def report_new(request, la_code, urn):
-    school = _school(request, urn)
-    if not request.user.has_perm("reports.write_report", school):
-        raise PermissionDenied("Only the school's SIP writes its reports.")
+    school = get_reports_school_for_edit(request, urn)
     if request.method == "POST":
         try:
             if request.POST.get("kind") == "annual":
@@ -84,7 +82,7 @@ def report_new(request, la_code, urn):
 
 
 def report_detail(request, la_code, urn, report_id):
-    school = _school(request, urn)
+    school = get_reports_school_for_user(request, urn)
     report = get_report_for_user(request, school, report_id)
     documents = list(report.documents.all())
     rendering = any(d.state in (JobState.REQUESTED, JobState.RUNNING) for d in documents)
@@ -95,7 +93,7 @@ def report_detail(request, la_code, urn, report_id):
         {
             "school": school,
             "report": report,
-            "sections": _sections(report, request.user),
+            "sections": report_sections(report, request.user),
             "missing": services.report_quality(report) if can_write else [],
             "events": report.events.select_related("actor"),
             "documents": [(d, request.user.has_perm("reports.download_document", d)) for d in documents],
@@ -108,38 +106,9 @@ def report_detail(request, la_code, urn, report_id):
     )
 
 
-def _sections(report: Report, user) -> list[tuple[str, str, str]]:
-    from .rendering import HEADINGS
-
-    hidden = set()
-    if not user.has_perm("reports.view_private_notes", report):
-        hidden.add("private_notes")
-    if not user.has_perm("reports.view_named_detail", report):
-        hidden.add("named_detail")
-    found = []
-    for name, heading in HEADINGS.items():
-        if name in hidden:
-            continue
-        if name == "partnership" and not report.school.in_gaining_ground_in(report.academic_year):
-            continue
-        judgement = ""
-        if name == "self_evaluation":
-            judgement = report.get_self_evaluation_judgement_display()
-        if name == "capacity":
-            judgement = report.get_capacity_judgement_display()
-        text = getattr(report, name)
-        if name == "underachievement":
-            groups = services.group_labels(report.underachieving_groups)
-            judgement = ("Groups named: " + ", ".join(groups)) if groups else ""
-        found.append((heading, judgement, text))
-    return found
-
-
 def report_edit(request, la_code, urn, report_id):
-    school = _school(request, urn)
-    report = get_report_for_user(request, school, report_id)
-    if not request.user.has_perm("reports.write_report", school):
-        raise PermissionDenied("Only the school's SIP changes its reports.")
+    school = get_reports_school_for_user(request, urn)
+    report = get_report_for_edit(request, school, report_id)
     if not report.is_editable:
         messages.info(request, "This report has been issued. To change it, start a new version and say why.")
         return redirect("schools:reports:new-version", la_code, urn, report.pk)
@@ -173,18 +142,15 @@ def report_edit(request, la_code, urn, report_id):
 
 
 def report_step(request, la_code, urn, report_id, step):
-    school = _school(request, urn)
+    school = get_reports_school_for_user(request, urn)
     report = get_report_for_user(request, school, report_id)
     if request.method != "POST":
         # Checked after the school and report, so people who may not know of them get a 404.
         return HttpResponseNotAllowed(["POST"])
-    if step not in services.TRANSITIONS:
-        raise Http404("No such step")
+    step = get_step_for_user(request, report, step)
     try:
         services.report_transition(actor=request.user, report=report, action=step, request=request)
     except DomainError as error:
-        if not request.user.has_perm("reports.write_report", school):
-            raise PermissionDenied(error.message) from error
         messages.error(request, error.message)
     else:
         if step == "share":
@@ -195,13 +161,12 @@ def report_step(request, la_code, urn, report_id, step):
 
 
 def report_comment(request, la_code, urn, report_id):
-    school = _school(request, urn)
+    school = get_reports_school_for_user(request, urn)
     report = get_report_for_user(request, school, report_id)
     if request.method != "POST":
         # Checked after the school and report, so people who may not know of them get a 404.
         return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("reports.comment_report", report):
-        raise PermissionDenied("The headteacher comments while the report is shared with them.")
+    report = get_report_for_comment(request, report)
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -217,7 +182,7 @@ def report_comment(request, la_code, urn, report_id):
         {
             "school": school,
             "report": report,
-            "sections": _sections(report, request.user),
+            "sections": report_sections(report, request.user),
             "events": report.events.select_related("actor"),
             "documents": [],
             "comment_form": form,
@@ -227,10 +192,8 @@ def report_comment(request, la_code, urn, report_id):
 
 
 def report_new_version(request, la_code, urn, report_id):
-    school = _school(request, urn)
-    report = get_report_for_user(request, school, report_id)
-    if not request.user.has_perm("reports.write_report", school) or not report.is_issued:
-        raise PermissionDenied("Only the school's SIP starts a new version of an issued report.")
+    school = get_reports_school_for_user(request, urn)
+    report = get_report_for_new_version(request, school, report_id)
     form = NewVersionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,7 +222,7 @@ def report_new_version(request, la_code, urn, report_id):
 
 
 def document_download(request, la_code, urn, report_id, audience):
-    school = _school(request, urn)
+    school = get_reports_school_for_user(request, urn)
     report = get_report_for_user(request, school, report_id)
     if audience not in Audience.values:
         raise Http404("No such version")
@@ -272,16 +235,12 @@ def document_download(request, la_code, urn, report_id, audience):
 
 
 def document_retry(request, la_code, urn, report_id, audience):
-    school = _school(request, urn)
+    school = get_reports_school_for_user(request, urn)
     report = get_report_for_user(request, school, report_id)
     if request.method != "POST":
         # Checked after the school and report, so people who may not know of them get a 404.
         return HttpResponseNotAllowed(["POST"])
-    if not request.user.has_perm("reports.write_report", school) and not request.user.has_perm(
-        "reports.view_private_notes", report
-    ):
-        raise PermissionDenied
-    document = get_document_for_download(request, report, audience)
+    document = get_document_for_retry(request, report, audience)
     try:
         services.document_retry(actor=request.user, document=document, request=request)
     except DomainError as error:
@@ -294,16 +253,13 @@ def document_retry(request, la_code, urn, report_id, audience):
 # --- the LA's reports page ------------------------------------------------------------------
 
 
-def _la_admin(request):
-    if not request.user.has_perm("reports.view_la_reports", request.la):
-        raise PermissionDenied("The LA's reports page is for its administrators.")
-
-
 LA_REPORTS_PER_PAGE = 50
+LA_REPORTS_PERM = "reports.view_la_reports"
+LA_REPORTS_REFUSED = "The LA's reports page is for its administrators."
 
 
 def la_reports(request, la_code):
-    _la_admin(request)
+    get_la_for_user(request, LA_REPORTS_PERM, LA_REPORTS_REFUSED)
     this_year = current_academic_year()
     years = list(range(this_year, this_year - 5, -1))
     form = ArchiveForm(
@@ -338,13 +294,13 @@ def la_reports(request, la_code):
 
 
 def archive_detail(request, la_code, archive_id):
-    _la_admin(request)
+    get_la_for_user(request, LA_REPORTS_PERM, LA_REPORTS_REFUSED)
     archive = get_archive_for_la(request.la, archive_id)
     return render(request, "reports/archive_detail.html", {"archive": archive})
 
 
 def archive_download(request, la_code, archive_id):
-    _la_admin(request)
+    get_la_for_user(request, LA_REPORTS_PERM, LA_REPORTS_REFUSED)
     archive = get_archive_for_la(request.la, archive_id)
     if archive.state != JobState.DONE:
         return redirect("reports:archive", la_code, archive.pk)
