@@ -9,6 +9,7 @@ consultant head and coordinator), who reach exactly one partnership and nothing 
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -361,6 +362,30 @@ def get_partnership_for_user(request, partnership_id: int) -> PartnershipAccess:
     return access
 
 
+def get_partnership_for_assigning(request, partnership_id: int) -> PartnershipAccess:
+    """As get_partnership_for_user; 403 for anyone but the matching body, who names SSAT's people."""
+    access = get_partnership_for_user(request, partnership_id)
+    if not access.is_matching_body:
+        raise PermissionDenied("Only the matching body names the consultant head and the coordinator.")
+    return access
+
+
+def get_partnership_for_notes(request, partnership_id: int) -> PartnershipAccess:
+    """As get_partnership_for_user; 403 for anyone but the consultant head and the matching body."""
+    access = get_partnership_for_user(request, partnership_id)
+    if not (access.is_consultant_head or access.is_matching_body):
+        raise PermissionDenied("Only the consultant head and the matching body record monitoring notes.")
+    return access
+
+
+def get_partnership_for_ledger(request, partnership_id: int) -> PartnershipAccess:
+    """As get_partnership_for_user: every member reads the ledger; a POST is a 403 for those who record nothing."""
+    access = get_partnership_for_user(request, partnership_id)
+    if request.method == "POST" and not access.may_record_ledger:
+        raise PermissionDenied("Only those who deliver the support, and the head for spending, record ledger lines.")
+    return access
+
+
 def partnerships_for(user) -> list[Partnership]:
     """The partnerships a person has a part in, for their list page (a few queries, any LA)."""
     memberships = memberships_of(user)
@@ -620,6 +645,23 @@ def get_plan_for_user(access: PartnershipAccess, plan_id: int) -> Form2:
     return get_object_or_404(plans_for(access), pk=plan_id)
 
 
+def get_plan_for_edit(access: PartnershipAccess, plan_id: int) -> Form2:
+    """As get_plan_for_user; 403 unless the person agrees the strategies and the version is still open."""
+    plan = get_plan_for_user(access, plan_id)
+    if not (access.is_partner and plan.is_editable):
+        raise PermissionDenied("Only the two heads and the SIP change a plan, and only before it is agreed.")
+    return plan
+
+
+def get_focus_area_for_edit(access: PartnershipAccess, plan_id: int, focus_area_id: int) -> tuple[Form2, FocusArea]:
+    """A focus area of a version of Form 2 (404 as get_plan_for_user), for changing; 403 as get_plan_for_edit."""
+    plan = get_plan_for_user(access, plan_id)
+    area = get_focus_area(plan, focus_area_id)
+    if not (access.is_partner and plan.is_editable):
+        raise PermissionDenied("Only the two heads and the SIP change a plan, and only before it is agreed.")
+    return plan, area
+
+
 def plan_document(plan: Form2 | None) -> Form2Document | None:
     """The PDF row of this version of Form 2 (a submitted one has one), or None."""
     if plan is None or plan.state != Form2.State.SUBMITTED:
@@ -633,6 +675,16 @@ def get_form2_document_for_user(access: PartnershipAccess, plan_id: int) -> Form
     return get_object_or_404(
         Form2Document.objects.select_related("plan", "plan__partnership", "plan__partnership__school"), plan=plan
     )
+
+
+def get_form2_document_for_retry(access: PartnershipAccess, document: Form2Document) -> Form2Document:
+    """The PDF read by get_form2_document_for_user, to ask again for it after a failure; 403 for most.
+
+    Its POST-only page reads the document first (404), answers 405 to other methods, then asks this.
+    """
+    if not access.may_ask_again_for_pdf:
+        raise PermissionDenied("Only the SIP, the LA and the matching body ask again for a plan's PDF.")
+    return document
 
 
 # The school's reports page lists the approved Form 2 of this many partnerships, newest first: the

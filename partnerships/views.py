@@ -8,7 +8,6 @@ import csv
 import functools
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from common.streaming import spreadsheet_safe
 from jobs.documents import stored_file_response
 from jobs.models import JobState
 from tenancy.academic_year import academic_year_label, current_academic_year, year_from_request, year_links
+from tenancy.selectors import get_la_for_user
 
 from . import services
 from .forms import (
@@ -39,9 +39,14 @@ from .selectors import (
     LEDGER_ROWS,
     PACE_RULE,
     assignable_people,
-    get_focus_area,
+    get_focus_area_for_edit,
+    get_form2_document_for_retry,
     get_form2_document_for_user,
+    get_partnership_for_assigning,
+    get_partnership_for_ledger,
+    get_partnership_for_notes,
     get_partnership_for_user,
+    get_plan_for_edit,
     get_plan_for_user,
     get_proposal_for_user,
     la_ledger,
@@ -57,16 +62,23 @@ from .selectors import (
 from .services import PartnershipError
 
 
-def partnership_view(view):
-    """Resolve the person's part in the partnership, then run the view in its LA's scope."""
+def partnership_view(view=None, *, access=get_partnership_for_user):
+    """Resolve the person's part in the partnership with the `access` helper, then run the view in its LA's scope.
 
-    @functools.wraps(view)
-    def wrapper(request, partnership_id, **kwargs):
-        access = get_partnership_for_user(request, partnership_id)
-        with scope(la=access.partnership.la_id):
-            return view(request, access, **kwargs)
+    The helper answers 404 to someone with no part in it, and its `…_for_<page>` twins 403 to a
+    member whose part does not include the page.
+    """
 
-    return wrapper
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, partnership_id, **kwargs):
+            found = access(request, partnership_id)
+            with scope(la=found.partnership.la_id):
+                return view(request, found, **kwargs)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
 
 
 def mine(request):
@@ -183,8 +195,7 @@ def form2_retry(request, access, plan_id):
     if request.method != "POST":
         # Checked after the plan, so people who may not know of it get a 404.
         return HttpResponseNotAllowed(["POST"])
-    if not access.may_ask_again_for_pdf:
-        raise PermissionDenied
+    document = get_form2_document_for_retry(access, document)
     try:
         services.form2_document_retry(actor=request.user, access=access, document=document, request=request)
     except PartnershipError as error:
@@ -205,9 +216,7 @@ def _form_page(request, form, *, title, caption, back_url, button, status=200):
 
 @partnership_view
 def form2_details(request, access, plan_id):
-    plan = get_plan_for_user(access, plan_id)
-    if not (access.is_partner and plan.is_editable):
-        raise PermissionDenied
+    plan = get_plan_for_edit(access, plan_id)
     back = reverse("partnerships:detail", args=[access.partnership.pk])
     form = DetailsForm(request.POST or None, instance=plan, initial={"lock_version": plan.lock_version})
     if request.method == "POST" and form.is_valid():
@@ -241,10 +250,7 @@ def form2_details(request, access, plan_id):
 
 @partnership_view
 def form2_strategies(request, access, plan_id, focus_area_id):
-    plan = get_plan_for_user(access, plan_id)
-    area = get_focus_area(plan, focus_area_id)
-    if not (access.is_partner and plan.is_editable):
-        raise PermissionDenied
+    plan, area = get_focus_area_for_edit(access, plan_id, focus_area_id)
     back = reverse("partnerships:detail", args=[access.partnership.pk])
     initial = [
         {"strategy": s.strategy, "lead": s.lead, "starts_on": s.starts_on, "ends_on": s.ends_on}
@@ -332,10 +338,8 @@ def form2_new_version(request, access, plan_id):
     return redirect("partnerships:detail", access.partnership.pk)
 
 
-@partnership_view
+@partnership_view(access=get_partnership_for_assigning)
 def assign(request, access):
-    if not access.is_matching_body:
-        raise PermissionDenied
     with scopes_disabled():
         heads, coordinators = assignable_people()
         partnership = access.partnership
@@ -366,10 +370,8 @@ def assign(request, access):
         )
 
 
-@partnership_view
+@partnership_view(access=get_partnership_for_notes)
 def note(request, access):
-    if not (access.is_consultant_head or access.is_matching_body):
-        raise PermissionDenied
     plan = latest_plan(access.partnership)
     strategies = plan_strategies(plan)
     form = NoteForm(request.POST or None, strategies=list(strategies))
@@ -398,7 +400,7 @@ def note(request, access):
     )
 
 
-@partnership_view
+@partnership_view(access=get_partnership_for_ledger)
 def ledger(request, access):
     """The Gaining Ground school's ledger for the partnership's year; deliverers add their lines."""
     partnership = access.partnership
@@ -417,8 +419,6 @@ def ledger(request, access):
             else:
                 messages.success(request, "Recorded.")
                 return redirect("partnerships:ledger", partnership.pk)
-    elif request.method == "POST":
-        raise PermissionDenied
     return render(
         request,
         "partnerships/ledger.html",
@@ -438,13 +438,8 @@ def ledger(request, access):
 # --- the LA's table (a tenant page under /la/<la_code>/) ---------------------------------------
 
 
-def _la_admin_only(request):
-    if not request.user.has_perm("partnerships.view_la_ledger", request.la):
-        raise PermissionDenied
-
-
 def la_ledger_table(request, la_code):
-    _la_admin_only(request)
+    get_la_for_user(request, "partnerships.view_la_ledger")
     year = year_from_request(request)
     table = la_ledger(request.la, year, timezone.localdate())
     return render(
@@ -463,7 +458,7 @@ def la_ledger_table(request, la_code):
 
 
 def la_ledger_csv(request, la_code):
-    _la_admin_only(request)
+    get_la_for_user(request, "partnerships.view_la_ledger")
     year = year_from_request(request)
     table = la_ledger(request.la, year, timezone.localdate())
     response = HttpResponse(content_type="text/csv; charset=utf-8")

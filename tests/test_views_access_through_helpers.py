@@ -19,10 +19,6 @@ VIEW_MODULES = sorted(
     for path in ROOT.glob(pattern)
     if path.parts[len(ROOT.parts)] not in ("tests", ".venv", "node_modules")
 )
-# Views still to convert, with the concurrent work on these apps.
-NOT_YET = {
-    "partnerships/views.py",
-}
 
 
 def access_decisions(module: str) -> list[str]:
@@ -44,15 +40,9 @@ def test_every_views_module_is_found():
     assert {"accounts/views.py", "schools/views.py", "priorities/plan/views.py", "reports/national_views.py"} <= set(
         VIEW_MODULES
     )
-    assert NOT_YET <= set(VIEW_MODULES)
 
 
-@pytest.mark.parametrize("module", [m for m in VIEW_MODULES if m not in NOT_YET])
+@pytest.mark.parametrize("module", VIEW_MODULES)
 def test_views_leave_access_decisions_to_the_selectors(module):
     assert access_decisions(module) == [], "use the app's get_…_for_user / …_for_edit helpers"
 
-
-@pytest.mark.parametrize("module", sorted(NOT_YET))
-def test_views_not_yet_converted_are_still_listed_for_a_reason(module):
-    # Remove a module from NOT_YET once it is converted; this fails if it already has been.
-    assert access_decisions(module) != []
