@@ -440,6 +440,19 @@ def test_ledger_lines_are_recorded_by_who_delivers_them_with_warnings(client, wo
     assert "Over entitlement by 1 days." in page
 
 
+def test_people_who_record_nothing_read_the_ledger_and_are_refused_a_line(client, world, match):
+    partnership = _partnership(world, match)
+    url = reverse("partnerships:ledger", args=[partnership.pk])
+    line = {"kind": "partner-days", "on": "2026-11-10", "amount": "1", "purpose": "General support"}
+    for person in (world.a.sip, world.a.la_admin, world.ssat):
+        client.force_login(person)
+        page = client.get(url)
+        assert page.status_code == 200 and page.context["form"] is None
+        assert client.post(url, line).status_code == 403
+    with scopes_disabled():
+        assert not LedgerLine.objects.exists()
+
+
 def test_behind_pace_and_no_governors_day_warnings_follow_the_stated_rule(world, match, frozen_clock):
     from partnerships.selectors import school_ledger
 

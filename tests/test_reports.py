@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from pypdf import PdfReader
 
+from accounts.models import Role
 from audit.models import Action, AuditEvent
 from caseload.models import SipAssignment
 from jobs.models import JobState
@@ -22,7 +23,7 @@ from reports.models import Audience, RenderedDocument, Report, ReportArchive
 from reports.selectors import overdue_reports, with_latest_report
 from visits.models import PriorityEvaluation, Visit, VisitPerson
 
-from .factories import PlanActionFactory, PriorityFactory, VisitFactory
+from .factories import MembershipFactory, PlanActionFactory, PriorityFactory, VisitFactory
 
 PRIVATE = "PRIVATE-NOTE-for-the-LA-only"
 NAMED = "Named pupil Jamie Example"
@@ -598,3 +599,31 @@ def test_the_caseload_shows_the_latest_report_of_its_own_year_and_no_closed_scho
         world.a.school.status = "closed"
         world.a.school.save()
         assert list(overdue_reports(today=datetime.date(2027, 1, 15))) == []
+
+
+def test_refusals_answer_404_or_403_and_each_is_in_the_audit_log(client, world):
+    report = start_report(world.a)
+    base = f"/la/{world.a.la.code}/schools/{world.a.school.urn}/reports/"
+    with scopes_disabled():
+        partner = MembershipFactory(role=Role.PARTNER_HEAD, school=world.a.school).user
+    # The partner school's head sees the school's page but has no part in its reports.
+    client.force_login(partner)
+    assert client.get(f"/la/{world.a.la.code}/schools/{world.a.school.urn}/").status_code == 200
+    assert client.get(base).status_code == 404
+    client.force_login(world.a.sip)
+    client.post(f"{base}{report.pk}/steps/share/")
+    client.force_login(world.a.head)
+    assert client.get(f"{base}{report.pk}/steps/issue/").status_code == 405
+    assert client.post(f"{base}{report.pk}/steps/issue/").status_code == 403
+    assert client.post(f"{base}{report.pk}/pdf/la/retry/").status_code == 403
+    assert client.get(f"/la/{world.a.la.code}/reports/").status_code == 403
+    with scopes_disabled():
+        denied = list(AuditEvent.objects.filter(action=Action.ACCESS_DENIED).order_by("pk"))
+        report.refresh_from_db()
+    assert report.state == Report.State.SHARED
+    assert [(e.actor, e.detail.get("reason", "")) for e in denied] == [
+        (partner, "No role in this school's reports"),
+        (world.a.head, "Only the school's SIP shares and issues its reports."),
+        (world.a.head, ""),
+        (world.a.head, "The LA's reports page is for its administrators."),
+    ]
