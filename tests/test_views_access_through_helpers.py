@@ -45,4 +45,3 @@ def test_every_views_module_is_found():
 @pytest.mark.parametrize("module", VIEW_MODULES)
 def test_views_leave_access_decisions_to_the_selectors(module):
     assert access_decisions(module) == [], "use the app's get_…_for_user / …_for_edit helpers"
-
