@@ -70,6 +70,11 @@ def _flag(key, label, flag, **extra) -> Column:
     return Column(key, label, aggregate=_count(**{flag: True}), drill=Q(**{flag: True}), field=flag, **extra)
 
 
+def _valued(key, label, field, value) -> Column:
+    """Schools whose `field` holds `value` (a state), counted and drilled down to."""
+    return Column(key, label, aggregate=_count(**{field: value}), drill=Q(**{field: value}), field=field)
+
+
 def _summed(key, label, field, kind="count", base="", within: Q | None = None) -> Column:
     return Column(
         key, label, kind=kind, aggregate=_sum(field, within), drill=Q(**{f"{field}__gt": 0}), field=field, base=base
@@ -233,27 +238,9 @@ TABLES = (
         Q(form1_submitted=True),
         (
             _flag("submitted", "Form 1s submitted", "form1_submitted"),
-            Column(
-                "waiting",
-                "Waiting for a proposal",
-                aggregate=_count(match_state="waiting"),
-                drill=Q(match_state="waiting"),
-                field="match_state",
-            ),
-            Column(
-                "proposed",
-                "Proposed",
-                aggregate=_count(match_state="proposed"),
-                drill=Q(match_state="proposed"),
-                field="match_state",
-            ),
-            Column(
-                "accepted",
-                "Accepted",
-                aggregate=_count(match_state="accepted"),
-                drill=Q(match_state="accepted"),
-                field="match_state",
-            ),
+            _valued("waiting", "Waiting for a proposal", "match_state", "waiting"),
+            _valued("proposed", "Proposed", "match_state", "proposed"),
+            _valued("accepted", "Accepted", "match_state", "accepted"),
             _summed("declined", "Proposals declined", "proposals_declined"),
             Column(
                 "wait_days",
@@ -321,10 +308,7 @@ TABLES = (
         "This year's partnerships by the state of the newest version of their Partnership Strategy Action Plan.",
         MATCHING,
         ~Q(form2_state=""),
-        tuple(
-            Column(value, label, aggregate=_count(form2_state=value), drill=Q(form2_state=value), field="form2_state")
-            for value, label in _FORM2
-        )
+        tuple(_valued(value, label, "form2_state", value) for value, label in _FORM2)
         + (
             Column(
                 "all",

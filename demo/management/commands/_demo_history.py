@@ -78,6 +78,20 @@ SLIPPAGE = [
 ]
 
 
+def random_evaluation(rng, visit, priority) -> PriorityEvaluation:
+    """A priority's evaluation at a visit: mostly on track, otherwise slipping with a cause and a response."""
+    status = rng.choice(["on-track", "on-track", "slipping", "off-track"])
+    cause, response = rng.choice(SLIPPAGE) if status != "on-track" else ("", "")
+    return PriorityEvaluation(
+        visit=visit,
+        priority=priority,
+        status=status,
+        evidence="Seen in lessons and in the tracking data.",
+        cause=cause,
+        response=response,
+    )
+
+
 def _at(day: datetime.date, hour: int = 16) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -172,21 +186,7 @@ def seed_year(
                 else VisitPerson(visit=visit, name=lead, role="Deputy headteacher"),
             ]
         )
-        evaluations = []
-        for priority in priorities:
-            status = rng.choice(["on-track", "on-track", "slipping", "off-track"])
-            cause, response = rng.choice(SLIPPAGE) if status != "on-track" else ("", "")
-            evaluations.append(
-                PriorityEvaluation(
-                    visit=visit,
-                    priority=priority,
-                    status=status,
-                    evidence="Seen in lessons and in the tracking data.",
-                    cause=cause,
-                    response=response,
-                )
-            )
-        PriorityEvaluation.objects.bulk_create(evaluations)
+        PriorityEvaluation.objects.bulk_create([random_evaluation(rng, visit, priority) for priority in priorities])
         last = number == len(days) - 1
         NextStep.objects.bulk_create(
             [

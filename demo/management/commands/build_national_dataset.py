@@ -53,7 +53,7 @@ from visits.agenda import agenda_template
 from visits.models import NextStep, PriorityEvaluation, Visit, VisitPerson
 
 from . import _national_places as places
-from ._demo_history import PRIORITY_POOL, SLIPPAGE
+from ._demo_history import PRIORITY_POOL, random_evaluation
 from ._demo_results import seed_national
 from .seed_demo import DEMO_PASSWORD
 
@@ -448,19 +448,7 @@ class Builder:
                 continue
             head = a.school.headteacher_name
             people.append(VisitPerson(visit=visit, name=head, role="Headteacher"))
-            for priority in self.priorities_of[a.id][0]:
-                status = rng.choice(["on-track", "on-track", "slipping", "off-track"])
-                cause, response = rng.choice(SLIPPAGE) if status != "on-track" else ("", "")
-                evaluations.append(
-                    PriorityEvaluation(
-                        visit=visit,
-                        priority=priority,
-                        status=status,
-                        evidence="Seen in lessons and in the tracking data.",
-                        cause=cause,
-                        response=response,
-                    )
-                )
+            evaluations += [random_evaluation(rng, visit, priority) for priority in self.priorities_of[a.id][0]]
             due = visit.date + datetime.timedelta(days=21)
             done = (finished or due < self.today) and rng.random() < 0.8
             steps.append(
