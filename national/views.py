@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -76,8 +78,14 @@ def profile(request, body, profile_id):
     """A submitted Form 1 with its ranked candidates; staff choose one and propose it."""
     from partnerships import services as partnership_services
     from partnerships.forms import ProposeForm
-    from partnerships.matching import PART_LABELS, WEIGHTS
-    from partnerships.selectors import proposal_answerers, proposals_of, proposed_school_named, ranked_candidates
+    from partnerships.matching import EXCLUSIONS, PART_LABELS, WEIGHTS
+    from partnerships.selectors import (
+        proposal_answerers,
+        proposals_of,
+        proposed_school_named,
+        ranked_candidates,
+        with_details,
+    )
 
     membership = _matching_membership(request, body)
     found = get_profile_for_matching(membership, profile_id)
@@ -88,6 +96,7 @@ def profile(request, body, profile_id):
     proposed = next((c for c in candidates if c.proposed_by_head), None)
     if proposed is not None and not proposed.excluded and proposed not in shown:
         shown.append(proposed)
+    with_details([*shown, *excluded[:SHOWN_EXCLUDED], *([proposed] if proposed else [])])
     history = proposals_of(found)
     open_proposal = next((p for p in history if p.state in ("proposed", "accepted")), None)
     form = ProposeForm(request.POST or None, candidates=shown)
@@ -116,11 +125,7 @@ def profile(request, body, profile_id):
             else:
                 messages.warning(request, f"Proposed. {answerer.warning}")
             return redirect("national:profile", body, found.pk)
-    reasons: dict = {}
-    for c in excluded:
-        for reason in c.exclusions:
-            key = reason.split(":")[0].split(" (")[0].rstrip(".")
-            reasons[key] = reasons.get(key, 0) + 1
+    reasons = Counter(EXCLUSIONS[code] for c in excluded for code in c.excluded_by)
     return render(
         request,
         "national/profile.html",

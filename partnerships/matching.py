@@ -19,16 +19,20 @@ out so that a person can check it against the data:
 - **ofsted** (10): `OFSTED_SCORES`.
 
 Hard exclusions are never scored away silently; each excluded candidate carries its reasons
-(`exclusions`): not offering support, no spare capacity, in Gaining Ground itself, below the
-floor, already partnering the school (or declined this profile before), same trust, same SIP,
-closed.
+(`EXCLUSIONS`, worded with their figures by `exclusion_words`): not offering support, no spare
+capacity, in Gaining Ground itself, below the floor, already partnering the school (or declined
+this profile before), same trust, same SIP, closed.
+
+Ranking reads one flat row of plain values per register school (`selectors.candidate_rows`, one
+query), so the whole register of the country is scored on each visit to the page; only the
+candidates a page shows load their register entries in full.
 """
 
+import json
 import math
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from schools.models import OfstedRating, Phase, PupilGroup, School, Status
+from schools.models import OfstedRating, Phase, School, Status
 
 from .models import Strength
 
@@ -42,7 +46,7 @@ PART_LABELS = {
     "ofsted": "Ofsted rating",
 }
 # The floor target: fewer than 30% of pupils with 5+ A*–C including English and maths.
-FLOOR_PERCENT = Decimal("30")
+FLOOR_PERCENT = 30.0
 DISTANCE_ZERO_KM = 100
 OFSTED_SCORES = {
     OfstedRating.OUTSTANDING: 1.0,
@@ -94,28 +98,41 @@ class Part:
 class Candidate:
     """One register school scored for one profile.
 
-    Ranking computes every candidate's fractions; the words of each part are written only for
-    the candidates a page shows (`parts`), which keeps ranking 3,500 schools quick.
+    Ranking reads one flat row per school (`row`: its published data, register entry and results,
+    as plain values) and works out every candidate's score and exclusions from it. The words of
+    each part and the register entry's details (evidence, contact, LA) are only for the candidates
+    a page shows: `selectors.with_details` loads `register` for those.
     """
 
-    register: object  # RegisterEntry (selectors) or SupportingSchool
-    data: object = None  # MatchingData
-    exclusions: list[str] = field(default_factory=list)
+    row: object  # CandidateRow, see `selectors.candidate_rows`
+    data: object  # MatchingData
+    score: float = 0.0
+    excluded_by: tuple = ()  # codes of EXCLUSIONS, in that order
     proposed_by_head: bool = False
     rank: int | None = None
-    score: float = 0.0
     # Set by the page for the candidates it shows: who would answer a proposal, if nobody can.
     answer_warning: str = ""
+    register: object = None  # SupportingSchool with its school and LA, from `selectors.with_details`
     _parts: list | None = None
 
     @property
+    def school_id(self) -> int:
+        return self.row.pk
+
+    @property
+    def name(self) -> str:
+        return self.row.name
+
+    @property
     def school(self):
+        if self.register is None:
+            raise LookupError("Load the candidate's details with selectors.with_details first.")
         return self.register.school
 
     @property
     def parts(self) -> list[Part]:
         if self._parts is None:
-            self._parts = score_parts(self.data, self.register, explain=True)
+            self._parts = score_parts(self.data, self.row, explain=True)
         return self._parts
 
     @property
@@ -124,7 +141,12 @@ class Candidate:
 
     @property
     def excluded(self) -> bool:
-        return bool(self.exclusions)
+        return bool(self.excluded_by)
+
+    @property
+    def exclusions(self) -> list[str]:
+        """Each exclusion in words, with the figures behind it."""
+        return [exclusion_words(code, self.data, self.row) for code in self.excluded_by]
 
     def snapshot(self) -> dict:
         """What the audit log and the proposal keep of the score."""
@@ -138,18 +160,19 @@ class Candidate:
 
 @dataclass
 class MatchingData:
-    """Everything the ranking reads, loaded by `selectors.matching_data` in a fixed number of queries."""
+    """Everything the ranking reads, loaded by `selectors.matching_data` in a fixed number of queries.
+
+    Schools are rows of `selectors.candidate_rows`: the Gaining Ground school's row has the same
+    fields as a candidate's, so the context and distance rules compare like with like.
+    """
 
     issues: list[str]  # text of each of the three most important issues
-    school: object  # the Gaining Ground school
-    school_result: dict  # group -> PerformanceResult of the Gaining Ground school (reference year)
+    school: object  # the Gaining Ground school's row
     proposed_name: str
-    register: list  # SupportingSchool with school
+    register: list  # rows of the register's schools
     in_use: dict  # school id -> partnerships and open proposals
-    results: dict  # school id -> {group: PerformanceResult}
-    national: dict  # group -> NationalAverage
+    national: dict  # measure -> national figure (float) of `results_year`, "fsm_gap" included
     results_year: int | None
-    sip_of: dict  # school id -> this year's SIP user id
     partnered: set  # school ids already partnering (or proposed to) this school
     declined: dict  # school id -> date it declined this profile
     year: int = 0  # the academic year the exclusions are judged in (Gaining Ground membership)
@@ -164,6 +187,11 @@ def _matches(text: str, words) -> bool:
     return any(f" {w}" in f" {text}" for w in words)
 
 
+def _percent(value) -> str:
+    """A share as the register records it: 30 not 30.00, 20.5 not 20.50."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def issue_hits(issues: list[str]) -> dict:
     """For each strength, the issues whose wording names it (worked out once per profile)."""
     lowered = [" ".join(issue.lower().replace("/", " ").replace(",", " ").split()) for issue in issues]
@@ -171,6 +199,11 @@ def issue_hits(issues: list[str]) -> dict:
         strength: {i for i, text in enumerate(lowered) if _matches(text, words)}
         for strength, words in STRENGTH_WORDS.items()
     }
+
+
+def strengths_of(row) -> list[str]:
+    """The register entry's strength codes (the row carries them as JSON text)."""
+    return json.loads(row.strengths_json) if row.strengths_json else []
 
 
 def _fit_matched(hits: dict, strengths) -> set:
@@ -203,55 +236,49 @@ def fit_part(issues: list[str], hits: dict, strengths: list[str], explain: bool 
 def _measure(value, national) -> float | None:
     if value is None or national is None:
         return None
-    return _clamp(0.5 + float(value - national) / 20)
+    return _clamp(0.5 + (value - national) / 20)
 
 
-def fsm_gap(results: dict):
-    fsm, non_fsm = results.get(PupilGroup.FSM), results.get(PupilGroup.NON_FSM)
-    if fsm is None or non_fsm is None or fsm.five_ac_em is None or non_fsm.five_ac_em is None:
-        return None
-    return non_fsm.five_ac_em - fsm.five_ac_em
+def fsm_gap(fsm, non_fsm):
+    """Points between non-FSM and FSM pupils' 5+ A*–C incl. English and maths; None when either is unknown."""
+    return None if fsm is None or non_fsm is None else non_fsm - fsm
 
 
-def results_fraction(results: dict, national: dict, national_gap=None) -> float:
-    """The results part's fraction; `national_gap` is `fsm_gap(national)`, worked out once by a caller that ranks."""
-    mine, theirs = results.get(PupilGroup.ALL), national.get(PupilGroup.ALL)
-    if mine is None or theirs is None:
+def results_fraction(row, national: dict) -> float:
+    """Each measure against the national figure, and the FSM gap (smaller than nationally is better), averaged."""
+    if row.results_recorded is None or not national:
         return 0.0
     scores = []
     for name, _label in RESULT_MEASURES:
-        score = _measure(getattr(mine, name), getattr(theirs, name))
+        score = _measure(getattr(row, name), national.get(name))
         if score is not None:
             scores.append(score)
-    gap = fsm_gap(results)
-    if national_gap is None:
-        national_gap = fsm_gap(national)
-    if gap is not None and national_gap is not None:
-        scores.append(_measure(national_gap, gap))  # a smaller gap than nationally scores above 0.5
+    gap = _measure(national.get("fsm_gap"), fsm_gap(row.fsm_five_ac_em, row.non_fsm_five_ac_em))
+    if gap is not None:
+        scores.append(gap)  # a smaller gap than nationally scores above 0.5
     return sum(scores) / len(scores) if scores else 0.0
 
 
-def results_part(results: dict, national: dict, year: int | None, explain: bool = False) -> Part:
-    mine, theirs = results.get(PupilGroup.ALL), national.get(PupilGroup.ALL)
-    if mine is None or theirs is None:
+def results_part(row, national: dict, year: int | None, explain: bool = False) -> Part:
+    if row.results_recorded is None or not national:
         return Part("results", 0.0, f"No results for {year}." if year else "No national figures yet.")
     notes = []
     for name, label in RESULT_MEASURES:
-        value, ref = getattr(mine, name), getattr(theirs, name)
-        if _measure(value, ref) is not None:
-            notes.append(f"{label} {value}% vs {ref}%")
-    gap, national_gap = fsm_gap(results), fsm_gap(national)
+        value, ref = getattr(row, name), national.get(name)
+        if value is not None and ref is not None:
+            notes.append(f"{label} {value:.1f}% vs {ref:.1f}%")
+    gap, national_gap = fsm_gap(row.fsm_five_ac_em, row.non_fsm_five_ac_em), national.get("fsm_gap")
     if gap is not None and national_gap is not None:
-        notes.append(f"FSM gap {gap} points vs {national_gap} nationally")
+        notes.append(f"FSM gap {gap:.1f} points vs {national_gap:.1f} nationally")
     if not notes:
         return Part("results", 0.0, f"No comparable measures for {year}.")
-    return Part("results", results_fraction(results, national), f"{year}: " + "; ".join(notes) if explain else "")
+    return Part("results", results_fraction(row, national), f"{year}: " + "; ".join(notes) if explain else "")
 
 
 def context_fraction(school, candidate) -> float:
     """FSM share, size and phase, each 0 to 1, averaged."""
     if school.percentage_fsm is not None and candidate.percentage_fsm is not None:
-        fsm = _clamp(1 - abs(float(school.percentage_fsm - candidate.percentage_fsm)) / 20)
+        fsm = _clamp(1 - abs(school.percentage_fsm - candidate.percentage_fsm) / 20)
     else:
         fsm = 0.0
     if school.number_of_pupils and candidate.number_of_pupils:
@@ -268,7 +295,7 @@ def context_part(school, candidate, explain: bool = False) -> Part:
         return Part("context", fraction, "")
     notes = []
     if school.percentage_fsm is not None and candidate.percentage_fsm is not None:
-        notes.append(f"FSM {candidate.percentage_fsm}% vs {school.percentage_fsm}%")
+        notes.append(f"FSM {_percent(candidate.percentage_fsm)}% vs {_percent(school.percentage_fsm)}%")
     else:
         notes.append("FSM share not known")
     if school.number_of_pupils and candidate.number_of_pupils:
@@ -302,76 +329,103 @@ def capacity_fraction(capacity: int, in_use: int) -> float:
     return max(0, capacity - in_use) / capacity if capacity else 0.0
 
 
-def capacity_part(register, in_use: int, explain: bool = False) -> Part:
-    spare = max(0, register.capacity - in_use)
-    fraction = capacity_fraction(register.capacity, in_use)
-    return Part("capacity", fraction, f"{spare} of {register.capacity} places free" if explain else "")
+def capacity_part(capacity: int, in_use: int, explain: bool = False) -> Part:
+    spare = max(0, capacity - in_use)
+    return Part(
+        "capacity", capacity_fraction(capacity, in_use), f"{spare} of {capacity} places free" if explain else ""
+    )
 
 
-def ofsted_part(candidate, explain: bool = False) -> Part:
-    rating = candidate.ofsted_rating
+def ofsted_part(rating: str, explain: bool = False) -> Part:
     return Part("ofsted", OFSTED_SCORES.get(rating, 0.0), OFSTED_LABELS.get(rating, "No rating") if explain else "")
 
 
-def score_parts(data, register, explain: bool = False) -> list[Part]:
+def score_parts(data, row, explain: bool = False) -> list[Part]:
     """The six parts of one candidate's score, with their words when `explain`."""
-    results = data.results.get(register.school_id, {})
     return [
-        fit_part(data.issues, data.issue_hits, register.strengths, explain),
-        results_part(results, data.national, data.results_year, explain),
-        context_part(data.school, register.school, explain),
-        distance_part(data.school, register.school, explain),
-        capacity_part(register, data.in_use.get(register.school_id, 0), explain),
-        ofsted_part(register.school, explain),
+        fit_part(data.issues, data.issue_hits, strengths_of(row), explain),
+        results_part(row, data.national, data.results_year, explain),
+        context_part(data.school, row, explain),
+        distance_part(data.school, row, explain),
+        capacity_part(row.capacity, data.in_use.get(row.pk, 0), explain),
+        ofsted_part(row.ofsted_rating, explain),
     ]
 
 
 _FIT, _RESULTS, _CONTEXT, _DISTANCE, _CAPACITY, _OFSTED = (WEIGHTS[k] for k in PART_LABELS)
 
 
-def score_of(data, register, results: dict, fit_by_strengths: dict, national_gap) -> float:
+def score_of(data, row, fit_by_strengths: dict) -> float:
     """The total of `score_parts` without their words: the same fractions, summed in the same order."""
-    strengths = tuple(register.strengths)
-    fit = fit_by_strengths.get(strengths)
+    fit = fit_by_strengths.get(row.strengths_json)
     if fit is None:
-        fit = fit_by_strengths[strengths] = fit_fraction(data.issues, data.issue_hits, strengths)
-    candidate = register.school
+        fit = fit_by_strengths[row.strengths_json] = fit_fraction(data.issues, data.issue_hits, strengths_of(row))
     return round(
         fit * _FIT
-        + results_fraction(results, data.national, national_gap) * _RESULTS
-        + context_fraction(data.school, candidate) * _CONTEXT
-        + distance_fraction(data.school, candidate) * _DISTANCE
-        + capacity_fraction(register.capacity, data.in_use.get(register.school_id, 0)) * _CAPACITY
-        + OFSTED_SCORES.get(candidate.ofsted_rating, 0.0) * _OFSTED,
+        + results_fraction(row, data.national) * _RESULTS
+        + context_fraction(data.school, row) * _CONTEXT
+        + distance_fraction(data.school, row) * _DISTANCE
+        + capacity_fraction(row.capacity, data.in_use.get(row.pk, 0)) * _CAPACITY
+        + OFSTED_SCORES.get(row.ofsted_rating, 0.0) * _OFSTED,
         1,
     )
 
 
-def exclusions_of(data: MatchingData, register, results: dict, in_use: int) -> list[str]:
-    """Why a candidate may not be chosen; empty when it may."""
-    candidate, school = register.school, data.school
-    reasons = []
-    if candidate.status == Status.CLOSED or candidate.closed_on is not None:
-        reasons.append("Closed.")
-    if not register.offering_support:
-        reasons.append("Not offering support at present.")
-    if in_use >= register.capacity:
-        reasons.append(f"No capacity: {in_use} of {register.capacity} partnerships in use.")
-    if School.in_gaining_ground_in(candidate, data.year):
-        reasons.append("Itself in Gaining Ground.")
-    mine = results.get(PupilGroup.ALL)
-    if mine is not None and mine.five_ac_em is not None and mine.five_ac_em < FLOOR_PERCENT:
-        reasons.append(f"Below the floor: {mine.five_ac_em}% 5+ A*–C incl. English and maths (floor {FLOOR_PERCENT}%).")
-    if candidate.pk in data.partnered:
-        reasons.append("Already partnering this school.")
-    if candidate.pk in data.declined:
-        reasons.append(f"Declined this profile on {data.declined[candidate.pk]:%d %B %Y}.")
-    if school.trust_name and (candidate.trust_name or "").strip().lower() == school.trust_name.strip().lower():
-        reasons.append(f"Same trust ({school.trust_name}): conflict of interest.")
-    sip = data.sip_of.get(school.pk)
-    if sip is not None and data.sip_of.get(candidate.pk) == sip:
-        reasons.append("Same SIP as this school: conflict of interest.")
-    return reasons
+# Each hard exclusion: its code and the words the page's summary counts it under.
+EXCLUSIONS = {
+    "closed": "Closed",
+    "not-offering": "Not offering support at present",
+    "no-capacity": "No capacity",
+    "in-gaining-ground": "Itself in Gaining Ground",
+    "below-floor": "Below the floor",
+    "partnering": "Already partnering this school",
+    "declined": "Declined this profile before",
+    "same-trust": "Same trust",
+    "same-sip": "Same SIP",
+}
+
+
+def _same_trust(school, candidate) -> bool:
+    return bool(school.trust_name) and (candidate.trust_name or "").strip().lower() == school.trust_name.strip().lower()
+
+
+def exclusions_of(data: MatchingData, row) -> tuple:
+    """Codes of `EXCLUSIONS` that stop a candidate being chosen; empty when it may be."""
+    school, codes = data.school, []
+    if row.status == Status.CLOSED or row.closed_on is not None:
+        codes.append("closed")
+    if not row.offering_support:
+        codes.append("not-offering")
+    if data.in_use.get(row.pk, 0) >= row.capacity:
+        codes.append("no-capacity")
+    if School.in_gaining_ground_in(row, data.year):
+        codes.append("in-gaining-ground")
+    if row.five_ac_em is not None and row.five_ac_em < FLOOR_PERCENT:
+        codes.append("below-floor")
+    if row.pk in data.partnered:
+        codes.append("partnering")
+    if row.pk in data.declined:
+        codes.append("declined")
+    if _same_trust(school, row):
+        codes.append("same-trust")
+    if school.sip_id is not None and row.sip_id == school.sip_id:
+        codes.append("same-sip")
+    return tuple(codes)
+
+
+def exclusion_words(code: str, data: MatchingData, row) -> str:
+    """One exclusion as the page says it, with the figures behind it."""
+    if code == "no-capacity":
+        return f"No capacity: {data.in_use.get(row.pk, 0)} of {row.capacity} partnerships in use."
+    if code == "below-floor":
+        return f"Below the floor: {row.five_ac_em:.1f}% 5+ A*–C incl. English and maths (floor {FLOOR_PERCENT:.0f}%)."
+    if code == "declined":
+        return f"Declined this profile on {data.declined[row.pk]:%d %B %Y}."
+    if code == "same-trust":
+        return f"Same trust ({data.school.trust_name}): conflict of interest."
+    if code == "same-sip":
+        return "Same SIP as this school: conflict of interest."
+    return f"{EXCLUSIONS[code]}."
 
 
 def rank(data: MatchingData) -> list[Candidate]:
@@ -379,27 +433,24 @@ def rank(data: MatchingData) -> list[Candidate]:
     data.issue_hits = issue_hits(data.issues)
     proposed = " ".join(data.proposed_name.lower().split()) if data.proposed_name else None
     fit_by_strengths: dict = {}
-    national_gap = fsm_gap(data.national)
     own_pk = data.school.pk
     candidates = []
-    for register in data.register:
-        school_id = register.school_id
-        if school_id == own_pk:
+    for row in data.register:
+        if row.pk == own_pk:
             continue
-        results, in_use = data.results.get(school_id, {}), data.in_use.get(school_id, 0)
         candidates.append(
             Candidate(
-                register=register,
+                row=row,
                 data=data,
-                score=score_of(data, register, results, fit_by_strengths, national_gap),
-                exclusions=exclusions_of(data, register, results, in_use),
-                proposed_by_head=proposed is not None and proposed == " ".join(register.school.name.lower().split()),
+                score=score_of(data, row, fit_by_strengths),
+                excluded_by=exclusions_of(data, row),
+                proposed_by_head=proposed is not None and proposed == " ".join(row.name.lower().split()),
             )
         )
-    candidates.sort(key=lambda c: (bool(c.exclusions), -c.score, c.register.school.name))
+    candidates.sort(key=lambda c: (bool(c.excluded_by), -c.score, c.row.name))
     position = 0
     for candidate in candidates:
-        if candidate.exclusions:
+        if candidate.excluded_by:
             break
         position += 1
         candidate.rank = position

@@ -87,17 +87,17 @@ def match_propose(
         ):
             raise PartnershipError("This profile already has a partner school proposed or agreed.")
         candidates = ranked_candidates(profile)
-        chosen = next((c for c in candidates if c.school.pk == partner_school_id), None)
+        chosen = next((c for c in candidates if c.school_id == partner_school_id), None)
         if chosen is None:
             raise PartnershipError("Choose a school from the register.", field="partner_school")
         if chosen.excluded:
             raise PartnershipError(
-                f"{chosen.school.name} cannot be chosen: {' '.join(chosen.exclusions)}", field="partner_school"
+                f"{chosen.name} cannot be chosen: {' '.join(chosen.exclusions)}", field="partner_school"
             )
         top = candidates[0] if candidates and not candidates[0].excluded else None
-        if top is not None and top.school.pk != partner_school_id and not reason_not_top.strip():
+        if top is not None and top.school_id != partner_school_id and not reason_not_top.strip():
             raise PartnershipError(
-                f"Say why you chose {chosen.school.name} rather than the top candidate, {top.school.name}.",
+                f"Say why you chose {chosen.name} rather than the top candidate, {top.name}.",
                 field="reason_not_top",
             )
         if not (capacity_confirmed and la_consulted):
@@ -109,12 +109,12 @@ def match_propose(
             la=profile.school.la,
             profile=profile,
             school=profile.school,
-            partner_school_id=chosen.school.pk,
+            partner_school_id=chosen.school_id,
             matching_body=body,
-            recommended_school_id=top.school.pk if top else None,
+            recommended_school_id=top.school_id if top else None,
             chosen_rank=chosen.rank,
             score=chosen.snapshot(),
-            reason_not_top=reason_not_top.strip() if top and top.school.pk != partner_school_id else "",
+            reason_not_top=reason_not_top.strip() if top and top.school_id != partner_school_id else "",
             capacity_confirmed=capacity_confirmed,
             la_consulted=la_consulted,
             checks_notes=checks_notes.strip(),
@@ -134,8 +134,8 @@ def match_propose(
             obj=proposal,
             detail={
                 "profile": profile.pk,
-                "recommended": top.school.urn if top else None,
-                "chosen": chosen.school.urn,
+                "recommended": top.row.urn if top else None,
+                "chosen": chosen.row.urn,
                 "chosen_rank": chosen.rank,
                 "score": chosen.total,
                 "reason_not_top": proposal.reason_not_top,

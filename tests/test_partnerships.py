@@ -55,7 +55,7 @@ def _access(user, partnership):
 
 def test_candidates_are_ranked_with_a_score_broken_into_named_checkable_parts(match):
     candidates = ranked_candidates(match.profile)
-    assert [c.school.name for c in candidates] == ["Suffolk Outstanding High", "Suffolk Good School"]
+    assert [c.name for c in candidates] == ["Suffolk Outstanding High", "Suffolk Good School"]
     best = candidates[0]
     assert best.rank == 1 and not best.excluded
     parts = {p.key: p for p in best.parts}
@@ -67,6 +67,29 @@ def test_candidates_are_ranked_with_a_score_broken_into_named_checkable_parts(ma
     assert parts["ofsted"].points == 10
     assert best.total == round(sum(p.fraction * p.weight for p in best.parts), 1)
     assert candidates[1].total < best.total
+
+
+def test_every_candidates_total_is_the_sum_of_the_parts_the_page_explains(match):
+    strengths = [["maths"], ["english", "afl"], [], ["leadership", "pupil-groups"], ["science"]]
+    with scopes_disabled():
+        for n in range(15):
+            school = SchoolFactory(
+                la=match.suffolk,
+                easting=None if n % 4 == 0 else 600000 + 3000 * n,
+                northing=300000,
+                percentage_fsm=None if n % 5 == 0 else Decimal(n * 3),
+                number_of_pupils=400 + 90 * n,
+                ofsted_rating=["outstanding", "good", "satisfactory", ""][n % 4],
+            )
+            supporting(school, strengths=strengths[n % 5], capacity=1 + n % 3)
+            if n % 3:
+                result(school, five=Decimal(35 + n * 3), english=Decimal(60 + n), maths=None if n % 2 else Decimal(55))
+    candidates = ranked_candidates(match.profile)
+    assert len(candidates) == 17
+    for candidate in candidates:
+        assert candidate.total == round(sum(p.fraction * p.weight for p in candidate.parts), 1), candidate.name
+    eligible = [c.total for c in candidates if not c.excluded]
+    assert eligible == sorted(eligible, reverse=True) and len(set(eligible)) > 5
 
 
 EXCLUSIONS = {
@@ -111,7 +134,7 @@ def test_every_hard_exclusion_is_shown_with_its_reason_not_dropped(world, match,
                 capacity_confirmed=True,
                 la_consulted=True,
             )
-    candidates = {c.school.pk: c for c in ranked_candidates(match.profile)}
+    candidates = {c.school_id: c for c in ranked_candidates(match.profile)}
     excluded = candidates[match.second.pk]
     assert excluded.excluded and excluded.rank is None
     assert any(r.startswith(reason) for r in excluded.exclusions), excluded.exclusions
@@ -173,7 +196,7 @@ def test_a_decline_puts_the_profile_back_in_the_queue_with_the_history_kept(clie
     page = client.get(reverse("national:profile", args=["ssat", match.profile.pk])).content.decode()
     assert "Declined" in page and "No staff free this year" in page
     # The school that declined is not offered again for this profile.
-    candidates = {c.school.pk: c for c in ranked_candidates(match.profile)}
+    candidates = {c.school_id: c for c in ranked_candidates(match.profile)}
     assert candidates[match.best.pk].excluded
     with scopes_disabled():
         assert AuditEvent.objects.filter(action="matching.declined").count() == 1
