@@ -85,12 +85,16 @@ def ensure_dataset(scale: float) -> None:
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             admin.execute(f'CREATE DATABASE "{name}"')
     call_command("migrate", verbosity=0)
+    from dashboards.figures import refresh_figures
+    from dashboards.selectors import latest_refresh
     from tenancy.models import LocalAuthority
 
     with scopes_disabled():
         if not LocalAuthority.objects.exists():
             print(f"Building the national data set in {name} (scale {scale})…", flush=True)
             call_command("build_national_dataset", scale=scale)
+        if latest_refresh() is None:  # a data set built before the command refreshed the figures
+            refresh_figures()
     connection.close()
 
 
@@ -105,6 +109,7 @@ def samples() -> tuple[dict, dict]:
     from reports.models import Report
     from schools.models import DataImport
     from tenancy.academic_year import current_academic_year
+    from tenancy.models import ChallengeArea
     from training.models import Place
     from visits.models import Visit
 
@@ -142,10 +147,13 @@ def samples() -> tuple[dict, dict]:
                     found["focus_area_id"] = area.pk
         if proposal := MatchProposal.objects.filter(state="proposed").first():
             overrides["proposals/"] = {"proposal_id": proposal.pk}
-        national = {"body": "ssat"}
-        submitted = PriorityProfile.objects.filter(state="submitted", school__la=la, academic_year=year).first()
-        if submitted:
-            national["profile_id"] = submitted.pk
+        national = {}
+        submitted = PriorityProfile.objects.filter(state="submitted", academic_year=year)
+        if profile := submitted.filter(school__la=la).first():
+            national["profile_id"] = profile.pk
+        # The National College matches London and Greater Manchester: one of theirs.
+        if profile := submitted.exclude(school__la__challenge_area=ChallengeArea.NONE).first():
+            national["college"] = {"profile_id": profile.pk}
         if register := SupportingSchool.objects.first():
             national["register_id"] = register.pk
     return found | {"national": national}, overrides
@@ -185,15 +193,39 @@ def who_uses(route: str) -> list[str]:
     return list(PEOPLE)
 
 
-def fill(route: str, values: dict, overrides: dict) -> tuple[str | None, list[str]]:
-    values = values | (values["national"] if route.startswith("national/") else {})
-    for ending, extra in overrides.items():
-        if route.endswith(ending) or f"/{ending}" in route:
-            values = values | extra
-    missing = [p for p in PARAMETER.findall(route) if p not in values]
-    if missing:
-        return None, missing
-    return "/" + PARAMETER.sub(lambda m: str(values[m.group(1)]), route), []
+# Each national person's body, as its URLs name it.
+BODY = {"ssat": "ssat", "college": "national-college", "adviser": "national-strategies"}
+BODY["adviser_national"] = BODY["adviser"]
+
+
+def national_values(role: str) -> list[dict]:
+    """A national person's URL values: their body, and each of their dashboard's tables in turn."""
+    from accounts.models import Role
+    from dashboards.tables import tables_for
+
+    if role not in BODY:
+        return []
+    membership_role = {"ssat": Role.SSAT, "college": Role.NATIONAL_COLLEGE}.get(role, Role.NS_ADVISER)
+    return [{"body": BODY[role], "table": table.key} for table in tables_for(membership_role)] or [{"body": BODY[role]}]
+
+
+def fill(route: str, values: dict, overrides: dict, role: str) -> tuple[list[str], list[str]]:
+    """The URLs to time for one person: one, or one per dashboard table for a route that names a table."""
+    choices = [values]
+    if route.startswith("national/"):
+        mine = values["national"] | values["national"].get(role, {})
+        choices = [values | mine | extra for extra in national_values(role)]
+        if "<slug:table>" not in route:
+            choices = choices[:1]
+    urls, missing = [], []
+    for chosen in choices:
+        for ending, extra in overrides.items():
+            if route.endswith(ending) or f"/{ending}" in route:
+                chosen = chosen | extra
+        missing = [p for p in PARAMETER.findall(route) if p not in chosen]
+        if not missing:
+            urls.append("/" + PARAMETER.sub(lambda m, chosen=chosen: str(chosen[m.group(1)]), route))
+    return urls, missing
 
 
 def measure(client, url: str, bare_url: str, runs: int):
@@ -245,28 +277,27 @@ def main() -> int:
     for route in routes():
         if args.only and not re.search(args.only, route):
             continue
-        url, missing = fill(route, values, overrides)
-        if url is None:
-            skipped.append((route, "no sample for " + ", ".join(missing)))
-            continue
-        timed = False
+        timed, missing = False, []
         for role in who_uses(route):
-            if role not in clients:
-                clients[role] = Client()
-                clients[role].force_login(users[role])
-            client = clients[role]
-            if client.get(url).status_code != 200:
-                continue
-            # National people have no LA: their bare view is the same layout outside /la/.
-            national = role in ("ssat", "college", "adviser", "adviser_national")
-            bare_url = f"/{BARE}" if national else f"/la/{values['la_code']}/{BARE}"
-            response, page, bare, queries = measure(client, url, bare_url, args.runs)
-            median, bare_median = statistics.median(page), statistics.median(bare)
-            rows.append((url, role, median, p95(page), median / bare_median, queries, bool(DOWNLOAD.search(url))))
-            timed = True
-            print(f"  {url} as {role}: {median * 1000:.0f} ms, {median / bare_median:.1f}×, {queries} q", flush=True)
+            urls, missing = fill(route, values, overrides, role)
+            for url in urls:
+                if role not in clients:
+                    clients[role] = Client()
+                    clients[role].force_login(users[role])
+                client = clients[role]
+                if client.get(url).status_code != 200:
+                    continue
+                # National people have no LA: their bare view is the same layout outside /la/.
+                bare_url = f"/{BARE}" if role in BODY else f"/la/{values['la_code']}/{BARE}"
+                response, page, bare, queries = measure(client, url, bare_url, args.runs)
+                median, bare_median = statistics.median(page), statistics.median(bare)
+                rows.append((url, role, median, p95(page), median / bare_median, queries, bool(DOWNLOAD.search(url))))
+                timed = True
+                ratio = median / bare_median
+                print(f"  {url} as {role}: {median * 1000:.0f} ms, {ratio:.1f}×, {queries} q", flush=True)
         if not timed:
-            skipped.append((route, "no person answered 200 (POST-only, or a form for another state)"))
+            why = f"no sample for {', '.join(missing)}" if missing else "no person answered 200"
+            skipped.append((route, why + (" (POST-only, or a form for another state)" if not missing else "")))
     print_table(rows, skipped, args.markdown)
     slow = [row for row in rows if row[4] > 3 and not row[6]]
     print(f"\n{len(rows)} page timings; {len(slow)} pages over 3× the bare view.")

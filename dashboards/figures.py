@@ -18,7 +18,8 @@ from jobs.models import JobState
 from jobs.runner import job_enqueue, job_finish
 from tenancy.academic_year import current_academic_year
 
-from .models import FiguresRefresh, SchoolFigures
+from .models import FiguresRefresh, LaFigures, SchoolFigures
+from .tables import AGGREGATES, MEDIAN_FIELDS
 
 ZERO = Decimal(0)
 
@@ -224,8 +225,10 @@ def refresh_figures(*, year: int | None = None, job: FiguresRefresh | None = Non
             ],
             batch_size=1000,
         )
+        write_la_totals(job, year)
         # Only the newest figures are kept: the older rows go with the snapshot they belonged to.
         SchoolFigures.objects.filter(academic_year=year).exclude(run=job).delete()
+        LaFigures.objects.filter(academic_year=year).exclude(run=job).delete()
         if job.state != JobState.DONE:
             if not job_finish(job, schools=len(rows)):
                 transaction.set_rollback(True)
@@ -235,6 +238,25 @@ def refresh_figures(*, year: int | None = None, job: FiguresRefresh | None = Non
         FiguresRefresh.objects.filter(academic_year=year, state=JobState.DONE).exclude(pk=job.pk).delete()
     job.refresh_from_db()
     return job
+
+
+def write_la_totals(job: FiguresRefresh, year: int) -> None:
+    """Each LA's totals of every dashboard figure and its schools' values for the medians (two grouped queries)."""
+    rows = SchoolFigures.objects.filter(run=job).order_by()
+    totals = {
+        row.pop("la_id"): {name: str(v) if isinstance(v, Decimal) else v for name, v in row.items()}
+        for row in rows.values("la_id").annotate(**AGGREGATES)
+    }
+    medians: dict = {}
+    for la_id, *values in rows.values_list("la_id", *MEDIAN_FIELDS):
+        listed = medians.setdefault(la_id, {name: [] for name in MEDIAN_FIELDS})
+        for name, value in zip(MEDIAN_FIELDS, values, strict=True):
+            if value is not None:
+                listed[name].append(value)
+    LaFigures.objects.bulk_create(
+        LaFigures(run=job, la_id=la_id, academic_year=year, totals=found, median_values=medians.get(la_id, {}))
+        for la_id, found in totals.items()
+    )
 
 
 def request_refresh(year: int | None = None) -> FiguresRefresh | None:

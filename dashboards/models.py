@@ -115,3 +115,29 @@ class SchoolFigures(models.Model):
     @property
     def slipped_total(self) -> int:
         return self.slipped_over_ambitious + self.slipped_unexpected + self.slipped_inertia
+
+
+class LaFigures(models.Model):
+    """One LA's totals of its schools' figures, written by the same refresh as the school rows.
+
+    Every dashboard figure is a count or a sum, and every remit is a set of whole LAs, so a page
+    adds up at most 150 of these rows rather than aggregating thousands of school rows. The
+    medians cannot be added: each LA keeps its schools' values for them.
+    """
+
+    run = models.ForeignKey(FiguresRefresh, on_delete=models.CASCADE, related_name="la_rows")
+    la = models.ForeignKey("tenancy.LocalAuthority", on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField()
+    # Aggregate name (see `selectors.aggregate_name`) -> value; decimals as strings, to stay exact.
+    totals = models.JSONField(default=dict)
+    # Field -> the schools' values, for the columns that show a median.
+    median_values = models.JSONField(default=dict)
+
+    objects = ScopedManager(la="la")
+
+    class Meta:
+        verbose_name_plural = "LA figures"
+        constraints = [models.UniqueConstraint(fields=["run", "la"], name="one_figures_row_per_la_per_run")]
+
+    def __str__(self) -> str:
+        return f"Figures of LA {self.la_id} for {self.academic_year}"

@@ -1,8 +1,8 @@
 """The dashboards' reads: each body's figures, only from the LAs it serves, from the latest snapshot.
 
 Every page reads a fixed number of queries whatever the number of LAs or schools: the LAs the
-body serves (one), the latest refresh (one), every table's figures grouped by row (one) and the
-medians' values (one, when a table has medians).
+body serves (one), the latest refresh (one) and the totals its LAs' schools add up to, which the
+refresh stored per LA (one).
 """
 
 import statistics
@@ -19,8 +19,8 @@ from tenancy.academic_year import current_academic_year
 from tenancy.models import Region
 
 from . import suppression
-from .models import FiguresRefresh, SchoolFigures
-from .tables import OFFER, Column, Table
+from .models import FiguresRefresh, LaFigures, SchoolFigures
+from .tables import OFFER, Column, Table, aggregate_name
 
 
 def latest_refresh(year: int | None = None) -> FiguresRefresh | None:
@@ -109,17 +109,7 @@ def dashboard(run: FiguresRefresh, remit: Remit, tables: list[Table], link) -> l
     `link(table, column, place)` makes the drill-down address of a cell (`place` is an LA, a
     region code, or None for the whole remit).
     """
-    group = "la__region" if remit.by_region else "la_id"
-    aggregates = {f"t_{t.key}_{c.key}": c.aggregate for t in tables for c in t.columns if c.aggregate is not None}
-    found = {r[group]: r for r in figures_rows(run, remit).order_by().values(group).annotate(**aggregates)}
-    medians = [(t, c) for t in tables for c in t.columns if c.median_of]
-    values: dict = {}
-    if medians:
-        names = sorted({c.median_of for _, c in medians})
-        for row in figures_rows(run, remit).order_by().values(group, *names):
-            for name in names:
-                if row[name] is not None:
-                    values.setdefault((row[group], name), []).append(row[name])
+    found, values = place_totals(run, remit, tables)
     places = (
         [(region, Region(region).label) for region in remit.regions]
         if remit.by_region
@@ -158,11 +148,33 @@ def dashboard(run: FiguresRefresh, remit: Remit, tables: list[Table], link) -> l
     return result
 
 
+def place_totals(run: FiguresRefresh, remit: Remit, tables: list[Table]) -> tuple[dict, dict]:
+    """Each row's totals (per region or per LA) and values for its medians, added up from the LAs' totals.
+
+    One query of at most one row per LA, whatever the number of schools.
+    """
+    wanted = [aggregate_name(t, c) for t in tables for c in t.columns if c.aggregate is not None]
+    medians = {c.median_of for t in tables for c in t.columns if c.median_of}
+    region_of = {la.pk: la.region for la in remit.las}
+    found: dict = {}
+    values: dict = {}
+    rows = LaFigures.objects.with_scope(la=remit.la_ids).filter(run=run, la_id__in=remit.la_ids)
+    for la_id, totals, median_values in rows.values_list("la_id", "totals", "median_values"):
+        key = region_of[la_id] if remit.by_region else la_id
+        into = found.setdefault(key, {})
+        for name in wanted:
+            value = totals.get(name, 0)
+            into[name] = into.get(name, 0) + (Decimal(value) if isinstance(value, str) else value)
+        for name in medians:
+            values.setdefault((key, name), []).extend(median_values.get(name, []))
+    return found, values
+
+
 def _cell(table: Table, column: Column, found: dict | None, medians: list) -> suppression.Cell:
     if column.median_of:
         return suppression.Cell(_median(medians), base=len(medians))
-    value = found[f"t_{table.key}_{column.key}"] if found else 0
-    base = found[f"t_{table.key}_{column.base}"] if found and column.base else None
+    value = found[aggregate_name(table, column)] if found else 0
+    base = found[aggregate_name(table, table.column(column.base))] if found and column.base else None
     return suppression.Cell(value, base=base if column.base else None)
 
 

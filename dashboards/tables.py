@@ -333,3 +333,13 @@ def tables_for(role: str) -> list[Table]:
 def table_for(role: str, key: str) -> Table | None:
     table = BY_KEY.get(key)
     return table if table is not None and role in table.roles else None
+
+
+def aggregate_name(table: Table, column: Column) -> str:
+    """The name a column's aggregate is stored and read under."""
+    return f"t_{table.key}_{column.key}"
+
+
+# Every aggregate of every table, and the fields whose medians are shown: what an LA's totals hold.
+AGGREGATES = {aggregate_name(t, c): c.aggregate for t in TABLES for c in t.columns if c.aggregate is not None}
+MEDIAN_FIELDS = sorted({c.median_of for t in TABLES for c in t.columns if c.median_of})

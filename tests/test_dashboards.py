@@ -320,6 +320,35 @@ def test_the_refresh_runs_as_a_background_job_and_the_page_shows_its_time(client
         assert SchoolFigures.objects.exclude(run=FiguresRefresh.objects.get(state=JobState.DONE)).count() == 0
 
 
+def test_the_las_stored_totals_add_up_to_what_the_school_rows_say(world, people):
+    from accounts.access import memberships_of
+    from dashboards.selectors import figures_rows, latest_refresh, place_totals, remit_for
+    from dashboards.tables import AGGREGATES, MEDIAN_FIELDS, tables_for
+
+    for n in range(3):
+        with scopes_disabled():
+            la = LocalAuthorityFactory(code=f"{880 + n}", name=f"Shire {n}", region=["east", "london", "east"][n])
+        add_schools(la, 4 + n, gaining_ground=n != 1)
+    add_schools(world.a.la, 3, gaining_ground=True)
+    refresh_figures()
+    run = latest_refresh()
+    for user, region in [(people["adviser_all"], ""), (people["adviser_all"], "east"), (people["ssat"], "")]:
+        membership = memberships_of(user)[0]
+        remit = remit_for(membership, region)
+        tables = tables_for(membership.role)
+        found, values = place_totals(run, remit, tables)
+        group = "la__region" if remit.by_region else "la_id"
+        rows = figures_rows(run, remit).order_by()
+        expected = {r.pop(group): r for r in rows.values(group).annotate(**AGGREGATES)}
+        assert found.keys() == expected.keys() and len(found) >= 2
+        for key, totals in found.items():
+            assert totals == {name: expected[key][name] for name in totals}, key
+        for name in MEDIAN_FIELDS:
+            for key in found:
+                listed = [v for v in rows.filter(**{group: key}).values_list(name, flat=True) if v is not None]
+                assert sorted(values.get((key, name), [])) == sorted(listed)
+
+
 # --- cost -------------------------------------------------------------------------------------
 
 
