@@ -2,9 +2,12 @@
 
 The dashboards read across up to 150 LAs and 3,500 schools, from a dozen tables over the year.
 Rather than join them on every request, a background job (`FiguresRefresh`, on the shared job
-pattern) computes one row per school (`SchoolFigures`) in a fixed number of grouped queries, and
-the pages aggregate those rows in the database and say when they were computed.
+pattern) computes one row per school (`SchoolFigures`) in a fixed number of grouped queries and
+each LA's totals of those rows (`LaFigures`); the pages add up LA totals, list school rows behind
+a figure, and say when the figures were computed.
 """
+
+import uuid
 
 from django.db import models
 
@@ -21,6 +24,8 @@ class FiguresRefresh(Job):
     academic_year = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
     schools = models.PositiveIntegerField(default=0, help_text="How many school rows it wrote.")
+    # Names this snapshot in caches shared by every server (a row's id can come back in a new database).
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -1,14 +1,20 @@
 """The national oversight dashboards: figures, the schools behind each, and CSV downloads."""
 
 import csv
+import hashlib
+import logging
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from accounts.models import Role
 from audit.models import Action
@@ -21,6 +27,8 @@ from tenancy.academic_year import academic_year_label, current_academic_year
 from . import suppression
 from .selectors import dashboard, drill_rows, latest_refresh, remit_for, school_values
 from .tables import table_for, tables_for
+
+logger = logging.getLogger(__name__)
 
 DASHBOARD_ROLES = (Role.SSAT, Role.NATIONAL_COLLEGE, Role.NS_ADVISER)
 SCHOOLS_PER_PAGE = 50
@@ -100,10 +108,9 @@ def national_home(request, body):
 
 def dashboard_page(request, membership):
     """The body's dashboard (its national home): every table it reads, suppressed, "as at"."""
-    body = membership.national_body.kind
     remit = remit_for(membership, request.GET.get("region", ""))
     run = latest_refresh()
-    figures = _with_markup(dashboard(run, remit, tables_for(membership.role), _linker(body))) if run else []
+    region_label = dict(remit_region_choices()).get(remit.region, "")
     return render(
         request,
         "dashboards/dashboard.html",
@@ -113,13 +120,46 @@ def dashboard_page(request, membership):
             "remit": remit,
             "run": run,
             "as_at": as_at(run) if run else "",
-            "figures": figures,
+            "figures_html": figures_html(run, remit, membership, region_label) if run else "",
             "key": suppression.KEY,
             "symbol": suppression.SYMBOL,
             "year_label": academic_year_label(current_academic_year()),
-            "region_label": dict(remit_region_choices()).get(remit.region, ""),
+            "region_label": region_label,
         },
     )
+
+
+def figures_html(run, remit, membership, region_label: str) -> str:
+    """The tables of one snapshot for one remit, put together once and kept until the snapshot is replaced.
+
+    A snapshot never changes, so its tables are the same for everyone of the body who reads the
+    same LAs: the cache key names the snapshot (`token`), the role, the body, the region and the
+    LAs. With the cache down the tables are put together on every request instead.
+    """
+    body = membership.national_body.kind
+    las = hashlib.sha256(",".join(map(str, remit.la_ids)).encode()).hexdigest()[:16]
+    key = f"dashboard-figures:{run.token}:{membership.role}:{body}:{remit.region}:{las}"
+    try:
+        html = cache.get(key)
+    except Exception:
+        logger.warning("dashboard tables not read from the cache", exc_info=True)
+        html = None
+    if html is None:
+        html = render_to_string(
+            "dashboards/_figures.html",
+            {
+                "figures": _with_markup(dashboard(run, remit, tables_for(membership.role), _linker(body))),
+                "membership": membership,
+                "remit": remit,
+                "as_at": as_at(run),
+                "region_label": region_label,
+            },
+        )
+        try:
+            cache.set(key, html, timeout=4 * 60 * settings.DASHBOARD_REFRESH_MINUTES)
+        except Exception:
+            logger.warning("dashboard tables not kept in the cache", exc_info=True)
+    return mark_safe(html)  # noqa: S308  (rendered by the template above, which escapes)
 
 
 def remit_region_choices():

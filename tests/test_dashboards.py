@@ -349,6 +349,21 @@ def test_the_las_stored_totals_add_up_to_what_the_school_rows_say(world, people)
                 assert sorted(values.get((key, name), [])) == sorted(listed)
 
 
+def test_a_snapshots_tables_are_put_together_once_and_the_next_refresh_replaces_them(client, world, people):
+    def main(html: str) -> str:  # the page's own content (the script nonce changes with each request)
+        return html[html.index("<main") : html.index("</main>")]
+
+    refresh_figures()
+    first = _queries(client, people["ssat"], "/national/ssat/")
+    before = main(dashboard_html(client, people["ssat"], "ssat"))
+    assert _queries(client, people["ssat"], "/national/ssat/") == first - 1  # the LAs' totals are not read again
+    add_schools(world.a.la, 6, gaining_ground=True)
+    assert main(dashboard_html(client, people["ssat"], "ssat")) == before  # the same snapshot
+    refresh_figures()
+    after = main(dashboard_html(client, people["ssat"], "ssat"))
+    assert after != before and _queries(client, people["ssat"], "/national/ssat/") == first - 1
+
+
 # --- cost -------------------------------------------------------------------------------------
 
 
