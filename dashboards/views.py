@@ -129,23 +129,41 @@ def dashboard_page(request, membership):
     )
 
 
-def figures_html(run, remit, membership, region_label: str) -> str:
-    """The tables of one snapshot for one remit, put together once and kept until the snapshot is replaced.
+def snapshot_html(run, remit, membership, parts: list, make) -> str:
+    """Markup made from one snapshot, put together once and kept until the snapshot is replaced.
 
-    A snapshot never changes, so its tables are the same for everyone of the body who reads the
-    same LAs: the cache key names the snapshot (`token`), the role, the body, the region and the
-    LAs. With the cache down the tables are put together on every request instead.
+    A snapshot never changes, so what a page shows of it is the same for everyone of the body
+    who reads the same LAs: the cache key names the snapshot (`token`), the role, the body, the
+    region, the LAs and the page's own `parts`. With the cache down the markup is made on every
+    request instead.
     """
-    body = membership.national_body.kind
     las = hashlib.sha256(",".join(map(str, remit.la_ids)).encode()).hexdigest()[:16]
-    key = f"dashboard-figures:{run.token}:{membership.role}:{body}:{remit.region}:{las}"
+    key = ":".join(
+        ["dashboard", str(run.token), membership.role, membership.national_body.kind, remit.region, las, *parts]
+    )
     try:
         html = cache.get(key)
     except Exception:
-        logger.warning("dashboard tables not read from the cache", exc_info=True)
+        logger.warning("dashboard markup not read from the cache", exc_info=True)
         html = None
     if html is None:
-        html = render_to_string(
+        html = make()
+        try:
+            cache.set(key, html, timeout=4 * 60 * settings.DASHBOARD_REFRESH_MINUTES)
+        except Exception:
+            logger.warning("dashboard markup not kept in the cache", exc_info=True)
+    return mark_safe(html)  # noqa: S308  (made by our templates, which escape)
+
+
+def figures_html(run, remit, membership, region_label: str) -> str:
+    """The dashboard's tables of one snapshot for one remit."""
+    body = membership.national_body.kind
+    return snapshot_html(
+        run,
+        remit,
+        membership,
+        ["tables"],
+        lambda: render_to_string(
             "dashboards/_figures.html",
             {
                 "figures": _with_markup(dashboard(run, remit, tables_for(membership.role), _linker(body))),
@@ -154,12 +172,8 @@ def figures_html(run, remit, membership, region_label: str) -> str:
                 "as_at": as_at(run),
                 "region_label": region_label,
             },
-        )
-        try:
-            cache.set(key, html, timeout=4 * 60 * settings.DASHBOARD_REFRESH_MINUTES)
-        except Exception:
-            logger.warning("dashboard tables not kept in the cache", exc_info=True)
-    return mark_safe(html)  # noqa: S308  (rendered by the template above, which escapes)
+        ),
+    )
 
 
 def remit_region_choices():
@@ -182,13 +196,22 @@ def figures_schools(request, body, table):
     remit = remit_for(membership, request.GET.get("region", ""))
     la = remit.la_by_code(request.GET["la"]) if request.GET.get("la") else None
     run = latest_refresh()
-    page = None
-    if run is not None:
-        page = Paginator(drill_rows(run, remit, found, column, la), SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
-        for row in page.object_list:
-            row.values = school_values(found, row)
-    place = la.name if la else dict(remit_region_choices()).get(remit.region, "")
     query = {k: v for k, v in request.GET.items() if k in ("la", "region", "figure")}
+    schools_html = ""
+    if run is not None:
+        number = request.GET.get("page", "1")
+        number = number if number.isdigit() and len(number) <= 5 else "1"
+
+        def make() -> str:
+            page = Paginator(drill_rows(run, remit, found, column, la), SCHOOLS_PER_PAGE).get_page(number)
+            for row in page.object_list:
+                row.values = school_values(found, row)
+            context = {"table": found, "page": page, "query": urlencode(query)}
+            return render_to_string("dashboards/_schools.html", context)
+
+        parts = ["schools", found.key, column.key if column else "", la.code if la else "", number]
+        schools_html = snapshot_html(run, remit, membership, parts, make)
+    place = la.name if la else dict(remit_region_choices()).get(remit.region, "")
     return render(
         request,
         "dashboards/schools.html",
@@ -199,8 +222,7 @@ def figures_schools(request, body, table):
             "place": place,
             "run": run,
             "as_at": as_at(run) if run else "",
-            "page": page,
-            "query": urlencode(query),
+            "schools_html": schools_html,
             "back_query": urlencode({"region": remit.region}) if remit.region else "",
         },
     )

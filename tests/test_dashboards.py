@@ -362,6 +362,13 @@ def test_a_snapshots_tables_are_put_together_once_and_the_next_refresh_replaces_
     refresh_figures()
     after = main(dashboard_html(client, people["ssat"], "ssat"))
     assert after != before and _queries(client, people["ssat"], "/national/ssat/") == first - 1
+    # The lists behind the figures too: each list is its own, and read from the snapshot once.
+    everyone = "/national/ssat/figures/ledger/"
+    listed = _queries(client, people["ssat"], everyone)
+    assert _queries(client, people["ssat"], everyone) == listed - 2  # neither the count nor the page again
+    schools = main(client.get(everyone).content.decode())
+    assert world.a.school.name in schools
+    assert main(client.get(everyone + "?figure=partner").content.decode()) != schools
 
 
 # --- cost -------------------------------------------------------------------------------------
