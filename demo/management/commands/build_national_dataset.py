@@ -923,12 +923,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 builder.build()
             builder.build_audit()
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
             # The dashboards' figures, as the background refresh would have left them.
             figures_started = time.monotonic()
             refresh_figures()
             builder.out(f"  dashboard figures refreshed in {time.monotonic() - figures_started:.1f} s")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         took = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"National data set built in {took:.0f} s. Password: {DEMO_PASSWORD}"))
         with scopes_disabled():
