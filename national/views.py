@@ -1,6 +1,7 @@
 from collections import Counter
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,18 +58,21 @@ def profiles(request, body):
 
     membership = _matching_membership(request, body)
     year = year_from_request(request)
+    profiles = profiles_for_matching(membership, year).annotate(match_state=open_proposal_state())
     return render(
         request,
         "national/profiles.html",
         {
             "membership": membership,
-            "profiles": profiles_for_matching(membership, year).annotate(match_state=open_proposal_state()),
+            "profiles": Paginator(profiles, PER_PAGE).get_page(request.GET.get("page")),
             "year_label": academic_year_label(year),
             "years": year_links(year, matching_years(membership)),
         },
     )
 
 
+# Rows on one page of the queue and of the register.
+PER_PAGE = 50
 # How many eligible candidates the page lists, and how many excluded ones with their reasons.
 SHOWN_CANDIDATES = 10
 SHOWN_EXCLUDED = 25
@@ -154,7 +158,8 @@ def register(request, body):
     from partnerships.selectors import register_for_matching
 
     membership = _matching_membership(request, body)
-    return render(request, "national/register.html", {"membership": membership, "register": register_for_matching()})
+    register = Paginator(register_for_matching(), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "national/register.html", {"membership": membership, "register": register})
 
 
 def register_edit(request, body, register_id=None):

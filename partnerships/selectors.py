@@ -68,8 +68,11 @@ def register_for_matching():
 
     Read by the matching bodies only: the register and the school fields GIAS publishes.
     """
-    with scopes_disabled():
-        return list(SupportingSchool.objects.select_related("school", "school__la").order_by("school__name"))
+    return (
+        SupportingSchool.objects.with_scopes_disabled()
+        .select_related("school", "school__la")
+        .order_by("school__name", "pk")
+    )
 
 
 RESULT_MEASURES = ("five_ac_em", "progress_english", "progress_maths")

@@ -551,6 +551,11 @@ def test_queue_candidates_and_ledger_cost_the_same_queries_at_10_and_3500_candid
     _many_candidates(3490, match.suffolk)
     large = [_queries(client, u) for u in urls]
     assert small == large
+    with scopes_disabled():
+        on_register = SupportingSchool.objects.count()
+    page = client.get(urls[3] + "?page=2").content.decode()
+    assert f"Page 2 of {-(-on_register // 50)} ({on_register} schools on the register)" in page
+    assert page.count('scope="row"') == 50
     client.force_login(world.a.la_admin)
     ledger = reverse("gaining_ground:la-ledger", args=[world.a.la.code])
     before = _queries(client, ledger)
