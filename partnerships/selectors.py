@@ -83,12 +83,13 @@ def _as_float(name: str):
     return Cast(name, FloatField())
 
 
-def candidate_rows(results_year: int | None, school) -> list:
-    """One flat row per register school, and one for `school`, with everything ranking reads (one query).
+def candidate_rows(results_year: int | None, which: Q) -> list:
+    """One flat row per school `which` names, with everything ranking reads (one query).
 
-    Each row is a named tuple: the school's published data, its register entry (None fields for
-    `school` when it is not on the register), its results of `results_year` (all pupils, and 5+
-    A*–C for FSM and non-FSM pupils) and this year's SIP.
+    Each row is a named tuple: the school's published data, its register entry (None fields when
+    it is not on the register), its results of `results_year` (all pupils, and 5+ A*–C for FSM
+    and non-FSM pupils) and this year's SIP. The register and the Gaining Ground school are read
+    apart: asked together, the planner cannot start from the register's few hundred rows.
     """
     from caseload.models import SipAssignment
 
@@ -97,7 +98,7 @@ def candidate_rows(results_year: int | None, school) -> list:
 
     with scopes_disabled():
         rows = (
-            School.objects.filter(Q(supporting__isnull=False) | Q(pk=school.pk))
+            School.objects.filter(which)
             .annotate(
                 r_all=results(PupilGroup.ALL),
                 r_fsm=results(PupilGroup.FSM),
@@ -176,7 +177,8 @@ def matching_data(profile) -> MatchingData:
     school = profile.school
     with scopes_disabled():
         results_year = NationalAverage.objects.filter(group=PupilGroup.ALL).aggregate(y=Max("academic_year"))["y"]
-        rows = candidate_rows(results_year, school)
+        register = candidate_rows(results_year, Q(supporting__isnull=False))
+        [own] = candidate_rows(results_year, Q(pk=school.pk))
         in_use = {
             row["partner_school"]: row["n"]
             for row in MatchProposal.objects.filter(
@@ -201,9 +203,9 @@ def matching_data(profile) -> MatchingData:
         issues = [issue_text(p) for p in most_important_issues(profile)]
     return MatchingData(
         issues=issues,
-        school=next(row for row in rows if row.pk == school.pk),
+        school=own,
         proposed_name=profile.proposed_partner_school,
-        register=[row for row in rows if row.register_id is not None],
+        register=register,
         in_use=in_use,
         national=national_figures(results_year),
         results_year=results_year,
