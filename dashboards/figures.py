@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -36,7 +36,7 @@ def compute_rows(year: int, today: datetime.date) -> dict[int, dict]:
     from partnerships.selectors import sip_extra_days
     from priorities.models import PlanAction, PriorityProfile
     from reports.models import Report
-    from reports.selectors import report_is_overdue
+    from reports.selectors import overdue_reports
     from schools.models import EligibilityAssessment, School, gaining_ground_q
     from visits.models import PriorityEvaluation, SipAssignment, Visit
     from visits.selectors import TAKEN_PLACE
@@ -106,23 +106,9 @@ def compute_rows(year: int, today: datetime.date) -> dict[int, dict]:
     )
     for row in issued:
         rows[row["school_id"]]["reports_issued"] = row["n"]
-    # Grouped once per school rather than a subquery per school: the same rule as the LA's list.
-    last_visit = dict(
-        Visit.objects.filter(state=Visit.State.FINAL)
-        .values("assignment__school_id")
-        .annotate(last=Max("date"))
-        .values_list("assignment__school_id", "last")
-    )
-    last_issued = dict(
-        Report.objects.filter(state=Report.State.ISSUED, school_id__in=list(last_visit))
-        .values("school_id")
-        .annotate(last=Max("issued_at"))
-        .values_list("school_id", "last")
-    )
-    open_schools = set(School.objects.open().filter(pk__in=list(last_visit)).values_list("pk", flat=True))
-    for school_id, visited in last_visit.items():
-        if school_id in open_schools and report_is_overdue(visited, last_issued.get(school_id), today):
-            rows[school_id]["report_overdue"] = True
+    # The LA's list of overdue reports, read for every LA at once.
+    for overdue in overdue_reports(today):
+        rows[overdue.school_id]["report_overdue"] = True
 
     ledger_fields = {
         LedgerKind.PARTNER_DAYS: "partner_days",

@@ -1,9 +1,10 @@
 """Reading reports for a person, and the report columns other pages show, in fixed query counts."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -179,32 +180,54 @@ def with_latest_report(assignments: QuerySet) -> QuerySet:
 
 
 def report_is_overdue(last_visit: datetime.date | None, last_issued, today: datetime.date) -> bool:
-    """The rule of `overdue_reports` for dates already read (national figures read them grouped)."""
+    """Overdue: the last finalised visit is more than REPORT_DUE_DAYS old and no report was issued since."""
     if last_visit is None or last_visit >= today - datetime.timedelta(days=REPORT_DUE_DAYS):
         return False
     return last_issued is None or timezone.localtime(last_issued).date() < last_visit
 
 
-def overdue_reports(today: datetime.date | None = None) -> QuerySet:
-    """Schools of the LA in scope whose report is overdue.
+@dataclass(frozen=True)
+class OverdueReport:
+    school_id: int
+    name: str
+    urn: str
+    last_visit: datetime.date
+    last_issued: datetime.datetime | None
 
-    Overdue: the last finalised visit is more than REPORT_DUE_DAYS old and no report was issued
-    since. Each school carries `last_visit` and `last_issued`.
+
+def overdue_reports(today: datetime.date | None = None) -> list[OverdueReport]:
+    """The open schools in scope (the LA's; every LA's with scopes disabled) whose report is overdue.
+
+    Oldest visit first. Three queries whatever the number of schools: each school's last
+    finalised visit and last issued report, grouped, then the names of the open ones overdue.
     """
     from schools.models import School
 
     today = today or timezone.localdate()
-    visits = Visit.objects.filter(assignment__school=OuterRef("pk"), state=Visit.State.FINAL)
-    last_visit = visits.order_by().values("assignment__school").annotate(d=Max("date")).values("d")
-    issued = Report.objects.filter(school=OuterRef("pk"), state=Report.State.ISSUED)
-    last_issued = issued.order_by().values("school").annotate(d=Max("issued_at")).values("d")
-    return (
-        School.objects.open()
-        .annotate(last_visit=Subquery(last_visit), last_issued=Subquery(last_issued))
-        .filter(last_visit__lt=today - datetime.timedelta(days=REPORT_DUE_DAYS))
-        .filter(Q(last_issued__isnull=True) | Q(last_issued__date__lt=Subquery(last_visit)))
-        .order_by("last_visit", "name")
+    last_visit = dict(
+        Visit.objects.filter(state=Visit.State.FINAL)
+        .values("assignment__school_id")
+        .annotate(last=Max("date"))
+        .values_list("assignment__school_id", "last")
+        .order_by()
     )
+    # Only the schools visited long enough ago can be overdue: naming them lets the database use
+    # the (school, state, issued_at) index rather than reading every issued report of the LA.
+    due_since = today - datetime.timedelta(days=REPORT_DUE_DAYS)
+    visited_before = [pk for pk, visited in last_visit.items() if visited < due_since]
+    last_issued = dict(
+        Report.objects.filter(state=Report.State.ISSUED, school_id__in=visited_before)
+        .values("school_id")
+        .annotate(last=Max("issued_at"))
+        .values_list("school_id", "last")
+        .order_by()
+    )
+    due = [pk for pk, visited in last_visit.items() if report_is_overdue(visited, last_issued.get(pk), today)]
+    found = [
+        OverdueReport(pk, name, urn, last_visit[pk], last_issued.get(pk))
+        for pk, name, urn in School.objects.open().filter(pk__in=due).values_list("pk", "name", "urn").order_by()
+    ]
+    return sorted(found, key=lambda row: (row.last_visit, row.name))
 
 
 def issued_reports_of_term(academic_year: int, term: int) -> QuerySet[Report]:
@@ -253,7 +276,7 @@ def report_todos(request) -> list:
 
     access, items = request.access, []
     if access.is_la_admin:
-        overdue = overdue_reports().count()
+        overdue = len(overdue_reports())
         if overdue:
             items.append(
                 Todo(
