@@ -32,8 +32,8 @@ def _days(later: datetime.datetime | datetime.date, earlier: datetime.datetime) 
 
 def compute_rows(year: int, today: datetime.date) -> dict[int, dict]:
     """School id -> the fields of its figures row. Every LA at once: the caller disables scopes."""
-    from partnerships.models import Form2, LedgerKind, LedgerLine, MatchProposal, Partnership, SupportingSchool
-    from partnerships.selectors import sip_extra_days
+    from partnerships.models import Form2, LedgerKind, LedgerLine, MatchProposal, SupportingSchool
+    from partnerships.selectors import places_in_use, sip_extra_days
     from priorities.models import PlanAction, PriorityProfile
     from reports.models import Report
     from reports.selectors import overdue_reports
@@ -129,12 +129,7 @@ def compute_rows(year: int, today: datetime.date) -> dict[int, dict]:
         rows[school_id]["form2_state"] = state  # the newest version wins
         rows[school_id]["form2_approved"] = state in (Form2.State.APPROVED, Form2.State.SUBMITTED)
 
-    in_use = dict(
-        Partnership.objects.filter(academic_year=year, ended_on__isnull=True)
-        .values("partner_school_id")
-        .annotate(n=Count("pk"))
-        .values_list("partner_school_id", "n")
-    )
+    in_use = places_in_use()  # as matching counts them: partnerships under way and proposals waiting
     for school_id, offering, capacity in SupportingSchool.objects.filter(school__status="open").values_list(
         "school_id", "offering_support", "capacity"
     ):

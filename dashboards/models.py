@@ -118,6 +118,11 @@ class SchoolFigures(models.Model):
         return self.actions_red + self.actions_amber + self.actions_green + self.actions_not_reviewed
 
     @property
+    def places_free(self) -> int:
+        """Places a supporting school can still offer: none when it is not offering support."""
+        return max(0, self.capacity - self.partnerships_in_use) if self.offering_support else 0
+
+    @property
     def slipped_total(self) -> int:
         return self.slipped_over_ambitious + self.slipped_unexpected + self.slipped_inertia
 

@@ -48,8 +48,17 @@ def primary(cell: Cell, kind: str) -> None:
 
 
 def _hide_one_more(cells: list[Cell], total: Cell | None) -> bool:
+    """Hide one more cell where one hidden cell could be worked out from the others by subtraction."""
+    if total is None:
+        return False
     hidden = [c for c in cells if c.suppressed]
-    if len(hidden) != 1 or total is None or total.suppressed:
+    if total.suppressed:
+        # A hidden total beside parts all shown is their sum: hide the smallest part too.
+        candidates = [c for c in cells if c.value] if not hidden else []
+        if candidates:
+            min(candidates, key=lambda c: c.value).suppressed = True
+        return bool(candidates)
+    if len(hidden) != 1:
         return False
     candidates = [c for c in cells if not c.suppressed and c.value]
     if candidates:

@@ -266,7 +266,8 @@ TABLES = (
         "capacity",
         "Partner schools' capacity in use",
         "Schools on the register of supporting schools in these LAs: those offering support, the partnerships "
-        "they can take at once, how many of those are in use this year, and how many are free.",
+        "they can take at once, how many of those are in use (partnerships under way and proposals waiting for the "
+        "partner head's answer, as matching counts them), and how many are free.",
         MATCHING,
         Q(on_register=True),
         (
@@ -294,7 +295,7 @@ TABLES = (
                     )
                 ),
                 drill=Q(offering_support=True, capacity__gt=F("partnerships_in_use")),
-                field="capacity",
+                field="places_free",
             ),
         ),
         # In use and free make up the places (near enough: a school no longer offering may still

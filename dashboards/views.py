@@ -77,8 +77,8 @@ def cell_html(cell) -> str:
         return SUPPRESSED_HTML
     if cell.value and cell.href:
         return format_html(
-            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> schools behind this figure: '
-            "{}</span></a>",
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden">, '
+            "see the schools behind this figure: {}</span></a>",
             cell.href,
             cell.extra["text"],
             cell.extra["context"],

@@ -173,7 +173,7 @@ class MatchingData:
     in_use: dict  # school id -> partnerships and open proposals
     national: dict  # measure -> national figure (float) of `results_year`, "fsm_gap" included
     results_year: int | None
-    partnered: set  # school ids already partnering (or proposed to) this school
+    partnered: dict  # school id -> state of its open proposal for this school (proposed or accepted)
     declined: dict  # school id -> date it declined this profile
     year: int = 0  # the academic year the exclusions are judged in (Gaining Ground membership)
     issue_hits: dict = field(default_factory=dict)  # strength -> issues (by index) that name it
@@ -185,11 +185,6 @@ def _clamp(value: float) -> float:
 
 def _matches(text: str, words) -> bool:
     return any(f" {w}" in f" {text}" for w in words)
-
-
-def _percent(value) -> str:
-    """A share as the register records it: 30 not 30.00, 20.5 not 20.50."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def issue_hits(issues: list[str]) -> dict:
@@ -295,7 +290,7 @@ def context_part(school, candidate, explain: bool = False) -> Part:
         return Part("context", fraction, "")
     notes = []
     if school.percentage_fsm is not None and candidate.percentage_fsm is not None:
-        notes.append(f"FSM {_percent(candidate.percentage_fsm)}% vs {_percent(school.percentage_fsm)}%")
+        notes.append(f"FSM {candidate.percentage_fsm:.1f}% vs {school.percentage_fsm:.1f}%")
     else:
         notes.append("FSM share not known")
     if school.number_of_pupils and candidate.number_of_pupils:
@@ -378,7 +373,7 @@ EXCLUSIONS = {
     "no-capacity": "No capacity",
     "in-gaining-ground": "Itself in Gaining Ground",
     "below-floor": "Below the floor",
-    "partnering": "Already partnering this school",
+    "partnering": "Already partnering this school, or proposed for it",
     "declined": "Declined this profile before",
     "same-trust": "Same trust",
     "same-sip": "Same SIP",
@@ -419,6 +414,10 @@ def exclusion_words(code: str, data: MatchingData, row) -> str:
         return f"No capacity: {data.in_use.get(row.pk, 0)} of {row.capacity} partnerships in use."
     if code == "below-floor":
         return f"Below the floor: {row.five_ac_em:.1f}% 5+ A*–C incl. English and maths (floor {FLOOR_PERCENT:.0f}%)."
+    if code == "partnering":
+        if data.partnered.get(row.pk) == "proposed":
+            return "Already proposed for this school: waiting for its headteacher's answer."
+        return "Already partnering this school."
     if code == "declined":
         return f"Declined this profile on {data.declined[row.pk]:%d %B %Y}."
     if code == "same-trust":

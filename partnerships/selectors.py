@@ -172,6 +172,28 @@ def national_figures(results_year: int | None) -> dict:
     return figures
 
 
+# A proposal waiting for the partner head's answer, or an accepted one whose partnership goes on:
+# either holds one of the partner school's places.
+HOLDS_A_PLACE = Q(state=MatchProposal.State.PROPOSED) | Q(
+    state=MatchProposal.State.ACCEPTED, partnership__ended_on__isnull=True
+)
+
+
+def places_in_use() -> dict[int, int]:
+    """Partner school id -> the places its proposals and partnerships hold now (every LA; one query).
+
+    The one count of places in use: ranking's capacity and the national figures both read it.
+    """
+    with scopes_disabled():
+        return dict(
+            MatchProposal.objects.filter(HOLDS_A_PLACE)
+            .values("partner_school")
+            .annotate(n=Count("pk"))
+            .values_list("partner_school", "n")
+            .order_by()
+        )
+
+
 def matching_data(profile) -> MatchingData:
     """Everything `matching.rank` reads for one profile, in a fixed number of queries."""
     school = profile.school
@@ -179,21 +201,9 @@ def matching_data(profile) -> MatchingData:
         results_year = NationalAverage.objects.filter(group=PupilGroup.ALL).aggregate(y=Max("academic_year"))["y"]
         register = candidate_rows(results_year, Q(supporting__isnull=False))
         [own] = candidate_rows(results_year, Q(pk=school.pk))
-        in_use = {
-            row["partner_school"]: row["n"]
-            for row in MatchProposal.objects.filter(
-                Q(state=MatchProposal.State.PROPOSED)
-                | Q(state=MatchProposal.State.ACCEPTED, partnership__ended_on__isnull=True)
-            )
-            .values("partner_school")
-            .annotate(n=Count("pk"))
-        }
-        partnered = set(
-            MatchProposal.objects.filter(
-                Q(state=MatchProposal.State.PROPOSED)
-                | Q(state=MatchProposal.State.ACCEPTED, partnership__ended_on__isnull=True),
-                school=school,
-            ).values_list("partner_school_id", flat=True)
+        in_use = places_in_use()
+        partnered = dict(
+            MatchProposal.objects.filter(HOLDS_A_PLACE, school=school).values_list("partner_school_id", "state")
         )
         declined = dict(
             MatchProposal.objects.filter(profile=profile, state=MatchProposal.State.DECLINED).values_list(

@@ -115,6 +115,21 @@ def test_one_hidden_part_of_a_shown_total_hides_the_next_smallest_part_too():
     assert [c.suppressed for c in row] == [True, True, False, False]
 
 
+def test_a_hidden_total_beside_parts_all_shown_hides_a_part_too():
+    # Places 4 (Suffolk) and 12 (Norfolk), All 16: Suffolk's 4 is hidden, so Norfolk's 12 goes too;
+    # then Norfolk's in use 0 and free 12 would give its 12 back, and Suffolk's 4 = 16 - 12.
+    suffolk = [Cell(1), Cell(3), Cell(4)]
+    norfolk = [Cell(0), Cell(12), Cell(12)]
+    total = [Cell(1), Cell(15), Cell(16)]
+    for cell in [*suffolk, *norfolk, *total]:
+        primary(cell, "count")
+    secondary([suffolk, norfolk], total, [([0, 1], 2)], [0, 1, 2])
+    assert norfolk[2].suppressed and norfolk[1].suppressed  # the 12 of places, and the free 12 beside it
+    for row in (suffolk, norfolk, total):
+        parts, whole = row[:2], row[2]
+        assert not (whole.suppressed and not any(p.suppressed for p in parts if p.value)), row
+
+
 def test_one_hidden_cell_above_the_all_row_hides_another_in_its_column():
     rows = [[Cell(3)], [Cell(12)], [Cell(40)]]
     total = [Cell(55)]
@@ -300,6 +315,35 @@ def test_the_figures_follow_a_school_through_matching_and_form2(client, world, p
     page = client.get("/national/ssat/figures/matching/?la=926&figure=accepted").content.decode()
     assert world.a.school.name in page and "Accepted" in page
     assert "Suffolk Outstanding High" in client.get("/national/ssat/figures/capacity/?figure=in_use").content.decode()
+
+
+def test_places_in_use_are_counted_as_matching_counts_them_and_free_places_listed(client, world, people):
+    from partnerships import services
+    from partnerships.selectors import ranked_candidates
+
+    from .partnership_world import build_match
+
+    match = build_match(world)
+    with scopes_disabled():
+        services.match_propose(
+            actor=world.ssat,
+            profile=match.profile,
+            body=NationalBody.objects.get(kind="ssat"),
+            partner_school_id=match.best.pk,
+            capacity_confirmed=True,
+            la_consulted=True,
+        )
+    refresh_figures()  # proposed, not yet answered: the place is held
+    with scopes_disabled():
+        partner = SchoolFigures.objects.get(school=match.best)
+    assert (partner.capacity, partner.partnerships_in_use, partner.places_free) == (2, 1, 1)
+    best = next(c for c in ranked_candidates(match.profile) if c.school_id == match.best.pk)
+    assert next(p for p in best.parts if p.key == "capacity").why == "1 of 2 places free"
+    client.force_login(world.ssat)
+    page = client.get("/national/ssat/figures/capacity/?figure=spare").content.decode()
+    row = page[page.index(match.best.name) :]
+    row = row[: row.index("</tr>")]
+    assert [cell.split(">")[-1] for cell in row.split("</td>")[2:-1]] == ["Yes", "2", "1", "1"]
 
 
 def test_the_refresh_runs_as_a_background_job_and_the_page_shows_its_time(client, world, people):

@@ -100,7 +100,7 @@ EXCLUSIONS = {
     "below floor": ("five_ac_em", Decimal("25.0"), "Below the floor: 25.0%"),
     "same trust": ("trust_name", "Broadland Trust", "Same trust (Broadland Trust)"),
     "same sip": ("sip", None, "Same SIP as this school"),
-    "already partnering": ("partnering", None, "Already partnering this school."),
+    "already proposed": ("partnering", None, "Already proposed for this school: waiting for its headteacher"),
 }
 
 
