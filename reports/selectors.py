@@ -198,34 +198,35 @@ class OverdueReport:
 def overdue_reports(today: datetime.date | None = None) -> list[OverdueReport]:
     """The open schools in scope (the LA's; every LA's with scopes disabled) whose report is overdue.
 
-    Oldest visit first. Three queries whatever the number of schools: each school's last
-    finalised visit and last issued report, grouped, then the names of the open ones overdue.
+    Oldest visit first. Two queries whatever the number of schools: each open school's last
+    finalised visit (with its name), and the last issued report of those visited long enough ago.
     """
     from schools.models import School
 
     today = today or timezone.localdate()
-    last_visit = dict(
-        Visit.objects.filter(state=Visit.State.FINAL)
-        .values("assignment__school_id")
+    visited = (
+        Visit.objects.filter(state=Visit.State.FINAL, assignment__school__in=School.objects.open())
+        .values_list("assignment__school_id", "assignment__school__name", "assignment__school__urn")
         .annotate(last=Max("date"))
-        .values_list("assignment__school_id", "last")
         .order_by()
     )
+    last_visit = {pk: (name, urn, last) for pk, name, urn, last in visited}
     # Only the schools visited long enough ago can be overdue: naming them lets the database use
     # the (school, state, issued_at) index rather than reading every issued report of the LA.
     due_since = today - datetime.timedelta(days=REPORT_DUE_DAYS)
-    visited_before = [pk for pk, visited in last_visit.items() if visited < due_since]
+    visited_before = [pk for pk, (_name, _urn, last) in last_visit.items() if last < due_since]
     last_issued = dict(
-        Report.objects.filter(state=Report.State.ISSUED, school_id__in=visited_before)
+        # [0] when there are none: no school has id 0, and the query is still made, as it always is.
+        Report.objects.filter(state=Report.State.ISSUED, school_id__in=visited_before or [0])
         .values("school_id")
         .annotate(last=Max("issued_at"))
         .values_list("school_id", "last")
         .order_by()
     )
-    due = [pk for pk, visited in last_visit.items() if report_is_overdue(visited, last_issued.get(pk), today)]
     found = [
-        OverdueReport(pk, name, urn, last_visit[pk], last_issued.get(pk))
-        for pk, name, urn in School.objects.open().filter(pk__in=due).values_list("pk", "name", "urn").order_by()
+        OverdueReport(pk, name, urn, last, last_issued.get(pk))
+        for pk, (name, urn, last) in last_visit.items()
+        if report_is_overdue(last, last_issued.get(pk), today)
     ]
     return sorted(found, key=lambda row: (row.last_visit, row.name))
 
