@@ -411,7 +411,7 @@ def exclusions_of(data: MatchingData, row) -> tuple:
 def exclusion_words(code: str, data: MatchingData, row) -> str:
     """One exclusion as the page says it, with the figures behind it."""
     if code == "no-capacity":
-        return f"No capacity: {data.in_use.get(row.pk, 0)} of {row.capacity} partnerships in use."
+        return f"No capacity: {data.in_use.get(row.pk, 0)} of {row.capacity} places held by partnerships and proposals."
     if code == "below-floor":
         return f"Below the floor: {row.five_ac_em:.1f}% 5+ A*–C incl. English and maths (floor {FLOOR_PERCENT:.0f}%)."
     if code == "partnering":
