@@ -7,7 +7,9 @@
    states, matching states), or a column is summed in the "All" row, one hidden part could be
    worked out by subtraction. So when exactly one part of a row's total, or exactly one cell of a
    column above its "All" total, is hidden, the smallest other non-zero cell is hidden too (the
-   total itself when there is none). This repeats until nothing changes.
+   total itself when there is none). A hidden total beside parts all shown hides its smallest
+   part too, and a total of 0 beside a hidden part is hidden (it would say the part is 0). This
+   repeats until nothing changes.
 
 Nested counts (the pipeline's stages, each a subset of the one before) are not parts of a sum
 and are suppressed by the primary rule alone.
@@ -58,6 +60,10 @@ def _hide_one_more(cells: list[Cell], total: Cell | None) -> bool:
         if candidates:
             min(candidates, key=lambda c: c.value).suppressed = True
         return bool(candidates)
+    if hidden and not total.value:
+        # A total of 0 beside hidden parts says each of them is 0 too.
+        total.suppressed = True
+        return True
     if len(hidden) != 1:
         return False
     candidates = [c for c in cells if not c.suppressed and c.value]

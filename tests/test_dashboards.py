@@ -130,6 +130,17 @@ def test_a_hidden_total_beside_parts_all_shown_hides_a_part_too():
         assert not (whole.suppressed and not any(p.suppressed for p in parts if p.value)), row
 
 
+def test_a_total_of_zero_is_hidden_when_a_cell_above_it_is():
+    # No consultant head days in a region of 3 schools (hidden) and none in one of 9: an "All" of 0
+    # would say the small region used none.
+    rows = [[Cell(0, base=3)], [Cell(0, base=9)]]
+    total = [Cell(0, base=12)]
+    for cell in [*rows[0], *rows[1], *total]:
+        primary(cell, "days")
+    secondary(rows, total, [], [0])
+    assert rows[0][0].suppressed and total[0].suppressed
+
+
 def test_one_hidden_cell_above_the_all_row_hides_another_in_its_column():
     rows = [[Cell(3)], [Cell(12)], [Cell(40)]]
     total = [Cell(55)]
