@@ -140,3 +140,19 @@ def strategy_rows(count=1) -> list[dict]:
         }
         for n in range(1, count + 1)
     ]
+
+
+def propose(world, match, school=None, reason=""):
+    """SSAT proposes a partner school for the match's profile (the best candidate by default)."""
+    from partnerships import services
+
+    with scopes_disabled():
+        return services.match_propose(
+            actor=world.ssat,
+            profile=match.profile,
+            body=NationalBody.objects.get(kind="ssat"),
+            partner_school_id=(school or match.best).pk,
+            capacity_confirmed=True,
+            la_consulted=True,
+            reason_not_top=reason,
+        )

@@ -302,18 +302,11 @@ def test_no_visit_notes_or_report_text_reach_any_dashboard_page_list_or_csv(clie
 def test_the_figures_follow_a_school_through_matching_and_form2(client, world, people):
     from partnerships import services
 
-    from .partnership_world import build_match
+    from .partnership_world import build_match, propose
 
     match = build_match(world)
+    proposal = propose(world, match)
     with scopes_disabled():
-        proposal = services.match_propose(
-            actor=world.ssat,
-            profile=match.profile,
-            body=NationalBody.objects.get(kind="ssat"),
-            partner_school_id=match.best.pk,
-            capacity_confirmed=True,
-            la_consulted=True,
-        )
         services.proposal_respond(actor=match.partner_head, proposal=proposal, accept=True)
     refresh_figures()
     with scopes_disabled():
@@ -329,21 +322,12 @@ def test_the_figures_follow_a_school_through_matching_and_form2(client, world, p
 
 
 def test_places_in_use_are_counted_as_matching_counts_them_and_free_places_listed(client, world, people):
-    from partnerships import services
     from partnerships.selectors import ranked_candidates
 
-    from .partnership_world import build_match
+    from .partnership_world import build_match, propose
 
     match = build_match(world)
-    with scopes_disabled():
-        services.match_propose(
-            actor=world.ssat,
-            profile=match.profile,
-            body=NationalBody.objects.get(kind="ssat"),
-            partner_school_id=match.best.pk,
-            capacity_confirmed=True,
-            la_consulted=True,
-        )
+    propose(world, match)
     refresh_figures()  # proposed, not yet answered: the place is held
     with scopes_disabled():
         partner = SchoolFigures.objects.get(school=match.best)

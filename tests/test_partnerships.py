@@ -20,25 +20,12 @@ from schools.models import School
 from tenancy.models import NationalBody
 
 from .factories import MembershipFactory, SchoolFactory, SipAssignmentFactory, UserFactory
-from .partnership_world import build_match, result, strategy_rows, supporting
+from .partnership_world import build_match, propose, result, strategy_rows, supporting
 
 
 @pytest.fixture
 def match(world):
     return build_match(world)
-
-
-def _propose(world, match, school=None, reason=""):
-    with scopes_disabled():
-        return services.match_propose(
-            actor=world.ssat,
-            profile=match.profile,
-            body=NationalBody.objects.get(kind="ssat"),
-            partner_school_id=(school or match.best).pk,
-            capacity_confirmed=True,
-            la_consulted=True,
-            reason_not_top=reason,
-        )
 
 
 def _accept(match, proposal):
@@ -183,7 +170,7 @@ def test_due_diligence_must_be_recorded_before_proposing(client, world, match):
 
 
 def test_a_decline_puts_the_profile_back_in_the_queue_with_the_history_kept(client, world, match):
-    proposal = _propose(world, match)
+    proposal = propose(world, match)
     client.force_login(world.ssat)
     queue = client.get(reverse("national:profiles", args=["ssat"])).content.decode()
     assert "Waiting for the partner head" in queue
@@ -203,7 +190,7 @@ def test_a_decline_puts_the_profile_back_in_the_queue_with_the_history_kept(clie
 
 
 def test_only_the_partner_schools_head_answers_a_proposal(client, world, match):
-    proposal = _propose(world, match)
+    proposal = propose(world, match)
     url = reverse("partnerships:proposal", args=[proposal.pk])
     for person in (world.a.head, world.a.sip, world.ssat, match.second_head):
         client.force_login(person)
@@ -214,7 +201,7 @@ def test_only_the_partner_schools_head_answers_a_proposal(client, world, match):
 
 
 def test_accepting_starts_the_partnership_with_form2_prepopulated_as_appendix_b(client, world, match):
-    proposal = _propose(world, match)
+    proposal = propose(world, match)
     client.force_login(match.partner_head)
     response = client.post(reverse("partnerships:proposal", args=[proposal.pk]), {"answer": "accept"})
     with scopes_disabled():
@@ -233,14 +220,14 @@ def test_accepting_starts_the_partnership_with_form2_prepopulated_as_appendix_b(
     assert plan.state == "draft"
     # A second proposal for the same profile is refused while this one stands.
     with pytest.raises(services.PartnershipError):
-        _propose(world, match, school=match.second, reason="x")
+        propose(world, match, school=match.second, reason="x")
 
 
 # --- Form 2 workflow ---------------------------------------------------------------------------
 
 
 def _partnership(world, match):
-    proposal = _propose(world, match)
+    proposal = propose(world, match)
     return _accept(match, proposal)
 
 
@@ -599,7 +586,7 @@ def test_emails_tell_the_partner_head_of_a_proposal_and_the_chair_and_la_of_a_su
     from django.core import mail
 
     with django_capture_on_commit_callbacks(execute=True):
-        proposal = _propose(world, match)
+        proposal = propose(world, match)
     assert mail.outbox[-1].to == [match.partner_head.email]
     assert f"/partnerships/proposals/{proposal.pk}/" in mail.outbox[-1].body
     with django_capture_on_commit_callbacks(execute=True):
