@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from jobs.runner import run_job
+from jobs.runner import job_task_options, run_job
 
 from .models import FiguresRefresh
 
@@ -13,13 +13,7 @@ def _refresh(job: FiguresRefresh) -> None:
     refresh_figures(year=job.academic_year, job=job)
 
 
-@shared_task(
-    name=FiguresRefresh.task_name,
-    bind=True,
-    acks_late=True,
-    soft_time_limit=FiguresRefresh.time_limit - 30,
-    time_limit=FiguresRefresh.time_limit - 10,
-)
+@shared_task(**job_task_options(FiguresRefresh))
 def run_figures_refresh(self, job_id: int) -> None:
     """Compute one refresh; a second message for the same row does nothing."""
     run_job(FiguresRefresh, job_id, _refresh, task=self)

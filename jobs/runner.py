@@ -240,6 +240,23 @@ class Retry(Exception):
         self.error = error
 
 
+def job_task_options(model: type[Job]) -> dict:
+    """Celery options for the task that runs `model`'s rows: `@shared_task(**job_task_options(Model))`.
+
+    Acknowledged late and put back when a worker dies mid-run (as the settings say for every task),
+    and stopped just inside the row's `time_limit`, so that the row, not the broker, says what
+    happened.
+    """
+    return {
+        "name": model.task_name,
+        "bind": True,
+        "acks_late": True,
+        "reject_on_worker_lost": True,
+        "soft_time_limit": model.time_limit - 30,
+        "time_limit": model.time_limit - 10,
+    }
+
+
 def run_job(model: type[Job], pk: int, work: Callable[[Job], None], *, task=None) -> Job | None:
     """Claim the job, run `work(job)` with a heartbeat, and record how it ended.
 

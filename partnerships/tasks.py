@@ -11,7 +11,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Role
 from jobs.emails import email_builder
-from jobs.runner import run_job
+from jobs.runner import job_task_options, run_job
 
 from .models import Form2, Form2Document, MatchProposal
 from .selectors import proposal_answerers
@@ -26,14 +26,7 @@ def render_in_scope(document: Form2Document) -> None:
         form2_render(document)
 
 
-@shared_task(
-    name=Form2Document.task_name,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=Form2Document.time_limit - 30,
-    time_limit=Form2Document.time_limit - 10,
-)
+@shared_task(**job_task_options(Form2Document))
 def render_form2(self, document_id: int) -> None:
     """Render one submitted Form 2 version's PDF; a second message for it does nothing."""
     run_job(Form2Document, document_id, render_in_scope, task=self)

@@ -9,7 +9,7 @@ again rows whose worker went silent.
 from celery import shared_task
 from django_scopes import scope
 
-from jobs.runner import run_job
+from jobs.runner import job_task_options, run_job
 
 from .models import RenderedDocument, ReportArchive
 
@@ -28,27 +28,13 @@ def build_in_scope(archive: ReportArchive) -> None:
         archive_build(archive)
 
 
-@shared_task(
-    name=RenderedDocument.task_name,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=RenderedDocument.time_limit - 30,
-    time_limit=RenderedDocument.time_limit - 10,
-)
+@shared_task(**job_task_options(RenderedDocument))
 def render_document(self, document_id: int) -> None:
     """Render one report PDF; a second message for the same document does nothing."""
     run_job(RenderedDocument, document_id, render_in_scope, task=self)
 
 
-@shared_task(
-    name=ReportArchive.task_name,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=ReportArchive.time_limit - 30,
-    time_limit=ReportArchive.time_limit - 10,
-)
+@shared_task(**job_task_options(ReportArchive))
 def build_archive(self, archive_id: int) -> None:
     """Build a term's ZIP of the LA's reports."""
     run_job(ReportArchive, archive_id, build_in_scope, task=self)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from jobs.emails import email_builder
-from jobs.runner import run_job
+from jobs.runner import job_task_options, run_job
 from tenancy.models import LocalAuthority
 
 from .models import DataImport
@@ -17,13 +17,7 @@ def import_in_scope(data_import: DataImport) -> None:
         data_import_run(data_import=data_import)
 
 
-@shared_task(
-    name=DataImport.task_name,
-    bind=True,
-    acks_late=True,
-    soft_time_limit=DataImport.time_limit - 30,
-    time_limit=DataImport.time_limit - 10,
-)
+@shared_task(**job_task_options(DataImport))
 def run_data_import(self, import_id: int) -> None:
     """Import an uploaded file; a second message for the same import does nothing."""
     run_job(DataImport, import_id, import_in_scope, task=self)

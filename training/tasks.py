@@ -12,7 +12,7 @@ from django_scopes import scope, scopes_disabled
 
 from accounts.models import Membership, Role
 from jobs.emails import email_builder, email_request
-from jobs.runner import run_job
+from jobs.runner import job_task_options, run_job
 
 from . import services
 from .models import Booking, Place, Session, TrainingDocument
@@ -211,14 +211,7 @@ def render_in_scope(document: TrainingDocument) -> None:
         document_render(document)
 
 
-@shared_task(
-    name=TrainingDocument.task_name,
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=TrainingDocument.time_limit - 30,
-    time_limit=TrainingDocument.time_limit - 10,
-)
+@shared_task(**job_task_options(TrainingDocument))
 def render_document(self, document_id: int) -> None:
     """Render a register or certificate PDF; a second message for the same row does nothing."""
     run_job(TrainingDocument, document_id, render_in_scope, task=self)
